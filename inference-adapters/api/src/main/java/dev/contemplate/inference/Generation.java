@@ -1,0 +1,34 @@
+package dev.contemplate.inference;
+
+import java.util.Objects;
+
+/**
+ * The finished result of generating one sequence.
+ *
+ * @param index the sample index within {@link InferenceEngine#sample(GenerationRequest, int)}, 0 for a single generation
+ * @param text the generated text, without the prompt; stop sequences are not included
+ * @param finishReason why generation ended
+ * @param usage tokens consumed by this sequence (a shared prefill may be attributed to every sample that used it)
+ */
+public record Generation(int index, String text, FinishReason finishReason, TokenUsage usage) {
+
+    /**
+     * Validates the components.
+     *
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if {@code index} is negative
+     */
+    public Generation {
+        if (index < 0) {
+            throw new IllegalArgumentException("index must be >= 0 but was " + index);
+        }
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(finishReason, "finishReason");
+        Objects.requireNonNull(usage, "usage");
+    }
+
+    /** Returns a copy of this generation with another sample index. */
+    public Generation withIndex(int newIndex) {
+        return new Generation(newIndex, text, finishReason, usage);
+    }
+}

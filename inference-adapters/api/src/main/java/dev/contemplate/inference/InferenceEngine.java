@@ -1,0 +1,81 @@
+package dev.contemplate.inference;
+
+import java.util.OptionalLong;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A text generation engine, shared by every agent of a contemplation.
+ *
+ * <p>Contract, checked for every engine by the contract test kit ({@code AbstractInferenceEngineContractTest}
+ * in this module's test-jar):
+ * <ul>
+ *   <li>Publishers are cold: nothing is generated until subscription, and each subscription is a new generation.</li>
+ *   <li>{@link #stream} emits {@link GenerationEvent.TextDelta}s in order, then one {@link GenerationEvent.Completed}
+ *       whose text is the concatenation of the deltas.</li>
+ *   <li>Cancelling a subscription stops generation for it inside the engine (a batch row freed, an HTTP stream
+ *       closed) promptly; the engine does not keep spending compute on it.</li>
+ *   <li>Failures arrive as an error signal carrying an {@link InferenceException}; methods never throw for
+ *       engine failures. Invalid arguments may throw {@link IllegalArgumentException} at call time.</li>
+ *   <li>Where {@link EngineCapabilities#seeds()} holds, the same request with the same seed gives the same text.
+ *       A request with a seed on an engine without seeds fails with {@link UnsupportedCapabilityException}.</li>
+ *   <li>Methods never block the calling thread; blocking clients run on a bounded scheduler of the engine's.</li>
+ * </ul>
+ */
+public interface InferenceEngine extends AutoCloseable {
+
+    /** Returns a short name for logs, errors and reports. */
+    String name();
+
+    /** Returns what this engine can do. */
+    EngineCapabilities capabilities();
+
+    /**
+     * Generates one sequence, streaming its text.
+     *
+     * @param request the prompt and sampling parameters
+     * @return a cold publisher of deltas then one completion; cancel it to stop generation
+     */
+    Flux<GenerationEvent> stream(GenerationRequest request);
+
+    /**
+     * Generates one sequence and emits it when finished.
+     *
+     * @param request the prompt and sampling parameters
+     * @return a cold publisher of the finished generation
+     */
+    default Mono<Generation> generate(GenerationRequest request) {
+        return stream(request)
+                .filter(GenerationEvent.Completed.class::isInstance)
+                .map(e -> ((GenerationEvent.Completed) e).generation())
+                .next();
+    }
+
+    /**
+     * Generates {@code n} samples of the same request. Sample {@code i} uses seed {@code seed + i} when the request
+     * has a seed. Engines that can share the prompt's prefill or batch the samples do so; the default sends
+     * {@code n} independent requests concurrently.
+     *
+     * @param request the prompt and sampling parameters
+     * @param n how many samples, at least 1
+     * @return a cold publisher of {@code n} generations in completion order, each with its {@link Generation#index()}
+     * @throws IllegalArgumentException if {@code n} is less than 1
+     */
+    default Flux<Generation> sample(GenerationRequest request, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be >= 1 but was " + n);
+        }
+        return Flux.range(0, n).flatMap(i -> {
+            OptionalLong seed = request.sampling().seed();
+            GenerationRequest r = seed.isPresent()
+                    ? request.withSampling(request.sampling().withSeed(OptionalLong.of(seed.getAsLong() + i)))
+                    : request;
+            return generate(r).map(g -> g.withIndex(i));
+        }, n);
+    }
+
+    /** Releases the engine's resources (threads, native memory, connections). Idempotent. Does not throw. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,49 @@
+package dev.contemplate.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SamplingParametersTest {
+
+    @Test
+    void rejectsOutOfRangeValuesNamingThem() {
+        assertThatThrownBy(() -> SamplingParameters.builder().temperature(-0.1).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("temperature").hasMessageContaining("-0.1");
+        assertThatThrownBy(() -> SamplingParameters.builder().topP(0).build())
+                .hasMessageContaining("topP");
+        assertThatThrownBy(() -> SamplingParameters.builder().maxTokens(0).build())
+                .hasMessageContaining("maxTokens");
+        assertThatThrownBy(() -> SamplingParameters.builder().topK(-1).build())
+                .hasMessageContaining("topK");
+        assertThatThrownBy(() -> SamplingParameters.builder().stop(List.of("")).build())
+                .hasMessageContaining("stop");
+        assertThatThrownBy(() -> GenerationRequest.of("q", SamplingParameters.defaults()).withSampling(null))
+                .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void builderRoundTrips() {
+        SamplingParameters p = SamplingParameters.builder().temperature(0.7).topP(0.9).topK(5).maxTokens(12)
+                .stop(List.of("\n")).seed(3).build();
+        assertThat(p.toBuilder().build()).isEqualTo(p);
+        assertThat(p.seed()).hasValue(3);
+        assertThat(p.toBuilder().noSeed().build().seed()).isEmpty();
+    }
+
+    @Test
+    void defaultSampleSendsNRequestsWithConsecutiveSeeds() {
+        var engine = dev.contemplate.inference.testkit.ScriptedEngine.builder()
+                .script(r -> dev.contemplate.inference.testkit.ScriptedEngine.Script.text(
+                        "seed " + r.sampling().seed().orElse(-1), java.time.Duration.ofMillis(1)))
+                .build();
+        var out = engine.sample(GenerationRequest.of("q", SamplingParameters.builder().seed(10).build()), 3)
+                .collectList().block();
+        assertThat(out).extracting(g -> g.index() + ":" + g.text())
+                .containsExactlyInAnyOrder("0:seed 10", "1:seed 11", "2:seed 12");
+        assertThatThrownBy(() -> engine.sample(GenerationRequest.of("q", SamplingParameters.defaults()), 0))
+                .hasMessageContaining("n must be >= 1 but was 0");
+    }
+}

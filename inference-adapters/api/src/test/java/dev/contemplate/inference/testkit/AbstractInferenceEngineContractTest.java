@@ -1,0 +1,138 @@
+package dev.contemplate.inference.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.contemplate.inference.Generation;
+import dev.contemplate.inference.GenerationEvent;
+import dev.contemplate.inference.GenerationRequest;
+import dev.contemplate.inference.InferenceEngine;
+import dev.contemplate.inference.InferenceException;
+import dev.contemplate.inference.UnsupportedCapabilityException;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+/**
+ * The contract every {@link InferenceEngine} passes. Extend it in an engine's tests and supply the engine, the
+ * requests, and a way to prove that generation stopped inside the engine after a cancellation.
+ */
+public abstract class AbstractInferenceEngineContractTest {
+
+    /** A generous bound for one verification; not a timing assertion, only a guard against a hang. */
+    protected static final Duration GUARD = Duration.ofSeconds(60);
+
+    /** The engine under test, created before each test and closed after it. */
+    protected InferenceEngine engine;
+
+    /** Returns a new engine; called before each test. */
+    protected abstract InferenceEngine createEngine() throws Exception;
+
+    /** Returns a request that completes normally with several streamed deltas. */
+    protected abstract GenerationRequest request();
+
+    /** Returns a request whose generation is long enough to be cancelled after its first delta. */
+    protected abstract GenerationRequest longRequest();
+
+    /** Returns a request that the engine fails (the engine's way of failing: a server error, a bad input). */
+    protected abstract GenerationRequest failingRequest();
+
+    /**
+     * Waits, with a generous bound, until the engine has stopped generating for the cancelled {@link #longRequest()},
+     * and fails if it does not (for example: the HTTP server saw the stream closed, the batch row was freed).
+     */
+    protected abstract void assertGenerationStoppedAfterCancel() throws Exception;
+
+    @BeforeEach
+    void createEngineUnderTest() throws Exception {
+        engine = createEngine();
+    }
+
+    @AfterEach
+    void closeEngineUnderTest() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    @Test
+    void streamsDeltasInOrderThenOneCompletionWithTheirConcatenation() {
+        List<GenerationEvent> events = engine.stream(request()).collectList().block(GUARD);
+        assertThat(events).isNotNull().isNotEmpty();
+        assertThat(events.get(events.size() - 1)).isInstanceOf(GenerationEvent.Completed.class);
+        assertThat(events.subList(0, events.size() - 1)).allMatch(GenerationEvent.TextDelta.class::isInstance);
+        String joined = events.subList(0, events.size() - 1).stream()
+                .map(e -> ((GenerationEvent.TextDelta) e).text()).collect(Collectors.joining());
+        Generation g = ((GenerationEvent.Completed) events.get(events.size() - 1)).generation();
+        assertThat(g.text()).isEqualTo(joined).isNotEmpty();
+        if (engine.capabilities().tokenStreaming()) {
+            assertThat(events.size() - 1).as("deltas of a token-streaming engine").isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void countsTokenUsage() {
+        Generation g = engine.generate(request()).block(GUARD);
+        assertThat(g).isNotNull();
+        assertThat(g.usage().outputTokens()).isPositive();
+        assertThat(g.usage().inputTokens()).isPositive();
+        assertThat(g.usage().totalTokens()).isEqualTo(g.usage().inputTokens() + g.usage().outputTokens());
+    }
+
+    @Test
+    void isColdUntilSubscribedAndEachSubscriptionGeneratesAgain() {
+        var publisher = engine.generate(request());
+        Generation first = publisher.block(GUARD);
+        Generation second = publisher.block(GUARD);
+        assertThat(first).isNotNull();
+        assertThat(second).isNotNull();
+    }
+
+    @Test
+    void cancellationStopsGenerationInsideTheEngine() throws Exception {
+        StepVerifier.create(engine.stream(longRequest()))
+                .expectNextMatches(GenerationEvent.TextDelta.class::isInstance)
+                .thenCancel()
+                .verify(GUARD);
+        assertGenerationStoppedAfterCancel();
+    }
+
+    @Test
+    void failuresArriveAsTypedErrorSignals() {
+        var publisher = engine.stream(failingRequest()); // must not throw
+        StepVerifier.create(publisher)
+                .thenConsumeWhile(GenerationEvent.TextDelta.class::isInstance)
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(InferenceException.class)
+                        .satisfies(ie -> assertThat(((InferenceException) ie).engine()).isEqualTo(engine.name())))
+                .verify(GUARD);
+    }
+
+    @Test
+    void aSeedReproducesTheSampleOrIsReportedUnsupported() {
+        GenerationRequest seeded = request().withSampling(
+                request().sampling().toBuilder().temperature(1.0).seed(1234L).build());
+        if (engine.capabilities().seeds()) {
+            Generation a = engine.generate(seeded).block(GUARD);
+            Generation b = engine.generate(seeded).block(GUARD);
+            assertThat(a).isNotNull();
+            assertThat(b).isNotNull();
+            assertThat(b.text()).isEqualTo(a.text());
+        } else {
+            StepVerifier.create(engine.generate(seeded))
+                    .expectError(UnsupportedCapabilityException.class)
+                    .verify(GUARD);
+        }
+    }
+
+    @Test
+    void sampleReturnsNGenerationsWithDistinctIndices() {
+        GenerationRequest unseeded = request().withSampling(request().sampling().toBuilder().noSeed().build());
+        List<Generation> samples = engine.sample(unseeded, 3).collectList().block(GUARD);
+        assertThat(samples).isNotNull().hasSize(3);
+        assertThat(samples).extracting(Generation::index).containsExactlyInAnyOrder(0, 1, 2);
+        assertThat(samples).allSatisfy(g -> assertThat(g.usage().outputTokens()).isPositive());
+    }
+}
