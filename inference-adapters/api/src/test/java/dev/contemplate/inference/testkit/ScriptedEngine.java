@@ -54,11 +54,18 @@ public final class ScriptedEngine implements InferenceEngine {
             tokens = List.copyOf(tokens);
         }
 
-        /** Returns a script that emits {@code text} (split at word boundaries) over {@code totalLatency}. */
+        /**
+         * Returns a script that emits {@code text} (split at word boundaries) evenly over {@code totalLatency};
+         * the first delta absorbs the rounding, so the last one arrives exactly at {@code totalLatency}.
+         */
         public static Script text(String text, Duration totalLatency) {
             List<String> toks = split(text);
-            Duration per = toks.isEmpty() ? Duration.ZERO : totalLatency.dividedBy(toks.size());
-            return new Script(toks, per, per, null, 0, FinishReason.STOP);
+            if (toks.isEmpty()) {
+                return new Script(toks, totalLatency, Duration.ZERO, null, 0, FinishReason.STOP);
+            }
+            Duration per = totalLatency.dividedBy(toks.size());
+            Duration first = totalLatency.minus(per.multipliedBy(toks.size() - 1L));
+            return new Script(toks, first, per, null, 0, FinishReason.STOP);
         }
 
         /** Returns a script that fails with {@code error} after {@code latency}, having emitted nothing. */
@@ -155,23 +162,32 @@ public final class ScriptedEngine implements InferenceEngine {
                 Mono<Long> wait = emitCount == 0 ? Mono.delay(s.firstTokenLatency(), scheduler) : Mono.just(0L);
                 end = wait.thenReturn(new GenerationEvent.Completed(g));
             }
+            // a generation counts as completed once its Completed event is out: a cancel that arrives while the
+            // subscriber is still handling that last event stops nothing and is not counted as a cancellation
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
             return deltas.concatWith(end)
                     .doOnSubscribe(sub -> {
                         started.incrementAndGet();
                         maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
                     })
-                    .doOnComplete(() -> {
-                        completed.incrementAndGet();
-                        active.decrementAndGet();
+                    .doOnNext(e -> {
+                        if (e instanceof GenerationEvent.Completed && done.compareAndSet(false, true)) {
+                            completed.incrementAndGet();
+                            active.decrementAndGet();
+                        }
                     })
                     .doOnError(e -> {
-                        failed.incrementAndGet();
-                        active.decrementAndGet();
+                        if (done.compareAndSet(false, true)) {
+                            failed.incrementAndGet();
+                            active.decrementAndGet();
+                        }
                     })
                     .doOnCancel(() -> {
-                        cancelled.incrementAndGet();
-                        cancelledRequests.add(request);
-                        active.decrementAndGet();
+                        if (done.compareAndSet(false, true)) {
+                            cancelled.incrementAndGet();
+                            cancelledRequests.add(request);
+                            active.decrementAndGet();
+                        }
                     });
         });
     }

@@ -1,0 +1,47 @@
+package dev.contemplate.agents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.contemplate.inference.Message;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TeamTest {
+
+    @Test
+    void builderCyclesPersonasStylesTemperaturesAndOffsetsSeeds() {
+        Persona a = Persona.of("a", "You are A.");
+        Persona b = Persona.of("b", "You are B.");
+        Team team = Team.builder().size(5).personas(List.of(a, b))
+                .styles(List.of(PromptStyle.PLAIN, PromptStyle.STEP_BY_STEP, PromptStyle.PLAIN))
+                .temperatures(List.of(0.2, 0.9)).seed(100).build();
+        assertThat(team.agents()).extracting(Agent::id)
+                .containsExactly("agent-1", "agent-2", "agent-3", "agent-4", "agent-5");
+        assertThat(team.agents()).extracting(x -> x.persona().name()).containsExactly("a", "b", "a", "b", "a");
+        assertThat(team.agents()).extracting(Agent::style).containsExactly(PromptStyle.PLAIN,
+                PromptStyle.STEP_BY_STEP, PromptStyle.PLAIN, PromptStyle.PLAIN, PromptStyle.STEP_BY_STEP);
+        assertThat(team.agents()).extracting(x -> x.sampling().temperature()).containsExactly(0.2, 0.9, 0.2, 0.9, 0.2);
+        assertThat(team.agents()).extracting(x -> x.seed().getAsLong()).containsExactly(100L, 101L, 102L, 103L, 104L);
+        assertThat(team.first(2).size()).isEqualTo(2);
+    }
+
+    @Test
+    void agentRequestCarriesPersonaAndStyledQuestion() {
+        Team team = Team.builder().size(1).personas(List.of(Persona.of("p", "Be precise.")))
+                .styles(List.of(PromptStyle.STEP_BY_STEP)).noSeed().build();
+        var req = Deliberation.independent().request(team.agents().get(0), "What is 2+2?", List.of());
+        assertThat(req.messages()).hasSize(2);
+        assertThat(req.messages().get(0)).isEqualTo(Message.system("Be precise."));
+        assertThat(req.messages().get(1).text()).startsWith("What is 2+2?").contains("step by step");
+        assertThat(req.sampling().seed()).isEmpty();
+    }
+
+    @Test
+    void invalidTeamsAreRejectedWithTheBadValue() {
+        assertThatThrownBy(() -> Team.builder().size(0).build()).hasMessageContaining("team size must be >= 1 but was 0");
+        assertThatThrownBy(() -> Team.builder().personas(List.of()).build()).hasMessageContaining("personas");
+        assertThatThrownBy(() -> Team.builder().size(2).build().first(3)).hasMessageContaining("was 3");
+        assertThatThrownBy(() -> Persona.of(" ", "x")).hasMessageContaining("blank");
+    }
+}

@@ -1,0 +1,51 @@
+package dev.contemplate.aggregation.internal;
+
+import dev.contemplate.aggregation.Answer;
+import dev.contemplate.aggregation.AnswerExtractor;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Extracts the word after the last "answer is"; see {@link dev.contemplate.aggregation.AnswerExtractors#lastLetters()}.
+ * Thread-safe.
+ */
+public final class LastLettersExtractor implements AnswerExtractor {
+
+    /** The only instance. */
+    public static final LastLettersExtractor INSTANCE = new LastLettersExtractor();
+
+    private static final Pattern PHRASE = Pattern.compile("\\banswer\\s+is\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern WORD =
+            Pattern.compile("\\s*:?\\s*[\"'\u201c\u201d\u2018\u2019*]*\\s*(\\p{L}+)");
+
+    private LastLettersExtractor() {
+    }
+
+    /** @throws NullPointerException if {@code text} is null */
+    @Override
+    public Optional<Answer> extract(String text) {
+        Objects.requireNonNull(text, "text");
+        Matcher p = PHRASE.matcher(text);
+        int end = -1;
+        while (p.find()) {
+            end = p.end();
+        }
+        if (end < 0) {
+            return Optional.empty();
+        }
+        Matcher w = WORD.matcher(text).region(end, text.length());
+        if (!w.lookingAt()) {
+            return Optional.empty();
+        }
+        String found = w.group(1);
+        return Optional.of(new Answer(found.toLowerCase(Locale.ROOT), found));
+    }
+
+    @Override
+    public String toString() {
+        return "letters";
+    }
+}

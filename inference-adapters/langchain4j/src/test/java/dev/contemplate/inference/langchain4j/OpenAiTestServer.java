@@ -1,0 +1,352 @@
+package dev.contemplate.inference.langchain4j;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A small OpenAI-compatible chat completions server for tests, on 127.0.0.1 and a free port. The last message of a
+ * request picks the script:
+ * <ul>
+ *   <li>{@code question} (and anything unknown): "The answer is 42." in five tokens, or the seed instead of 42 when
+ *       the request has one, with usage and {@code finish_reason=stop};</li>
+ *   <li>{@code long}: {@value #LONG_TOKENS} tokens, {@value #PAUSE_MS} ms apart when streamed; a non-streamed
+ *       answer comes after {@value #LONG_TRICKLE} whitespace keep-alive bytes, {@value #PAUSE_MS} ms apart;</li>
+ *   <li>{@code hang}: like {@code long} but ten times longer, so that only a cancellation ends it early;</li>
+ *   <li>{@code gated <script>}: waits until the test calls {@link #openGate()}, then plays the script named after
+ *       the word {@code gated} ({@code question} if none);</li>
+ *   <li>{@code nousage}: answers without {@code usage} and with {@code finish_reason=length};</li>
+ *   <li>{@code filtered}: answers with {@code finish_reason=content_filter};</li>
+ *   <li>{@code fail<status>}, e.g. {@code fail500}: an HTTP error with an OpenAI-style error body.</li>
+ * </ul>
+ * Streamed answers are server-sent events ({@code data: {chunk}} lines, then {@code data: [DONE]}). The server
+ * records every request and, per exchange, how many tokens it wrote and whether the client closed the connection
+ * before the answer was complete: a write to the response body failed. Tests await these with bounded polls.
+ */
+final class OpenAiTestServer implements AutoCloseable {
+
+    static final int LONG_TOKENS = 300;
+    static final int LONG_TRICKLE = 20;
+    static final long PAUSE_MS = 10;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One request and what the server did with it. */
+    static final class Exchange {
+        final int index;
+        final long arrivalNanos;
+        final JsonNode body;
+        final String prompt;
+        volatile int plannedWrites;
+        volatile int writes;
+        volatile long firstTokenNanos;
+        volatile boolean clientClosedEarly;
+        volatile boolean finished;
+
+        Exchange(int index, long arrivalNanos, JsonNode body, String prompt) {
+            this.index = index;
+            this.arrivalNanos = arrivalNanos;
+            this.body = body;
+            this.prompt = prompt;
+        }
+
+        boolean streamed() {
+            return body.path("stream").asBoolean(false);
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger maxOpen = new AtomicInteger();
+    private final CountDownLatch gate = new CountDownLatch(1);
+
+    OpenAiTestServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        AtomicInteger threads = new AtomicInteger();
+        executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "test-server-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/v1/chat/completions", this::handle);
+        server.start();
+    }
+
+    /** Returns the base URL for LangChain4j's OpenAI models. */
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
+    /** Returns every exchange so far, in arrival order. */
+    List<Exchange> exchanges() {
+        return List.copyOf(exchanges);
+    }
+
+    /** Returns the request bodies so far, in arrival order. */
+    List<JsonNode> bodies() {
+        List<JsonNode> out = new ArrayList<>();
+        for (Exchange e : exchanges) {
+            out.add(e.body);
+        }
+        return out;
+    }
+
+    /** Returns how many exchanges are open now. */
+    int open() {
+        return open.get();
+    }
+
+    /** Returns the most exchanges that were open at once. */
+    int maxOpen() {
+        return maxOpen.get();
+    }
+
+    /** Lets {@code gated} answers proceed. */
+    void openGate() {
+        gate.countDown();
+    }
+
+    /** Waits until at least {@code n} requests arrived. */
+    void awaitRequests(int n) {
+        await(() -> exchanges.size() >= n, "at least " + n + " requests (got " + exchanges.size() + ")");
+    }
+
+    /** Waits until an exchange saw its client close the connection early, and returns it. */
+    Exchange awaitClientClosedEarly() {
+        await(() -> exchanges.stream().anyMatch(e -> e.clientClosedEarly), "a client closing its connection early");
+        return exchanges.stream().filter(e -> e.clientClosedEarly).findFirst().orElseThrow();
+    }
+
+    /** Waits until no exchange is open. */
+    void awaitIdle() {
+        await(() -> open.get() == 0, "no open exchange (open: " + open.get() + ")");
+    }
+
+    /** Polls {@code condition} every few milliseconds for up to ten seconds; fails if it never holds. */
+    static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what, e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        gate.countDown();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange http) throws IOException {
+        long arrival = System.nanoTime();
+        maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+        Exchange ex = null;
+        try {
+            JsonNode body = JSON.readTree(http.getRequestBody());
+            JsonNode messages = body.path("messages");
+            String prompt = messages.size() == 0 ? "" : messages.get(messages.size() - 1).path("content").asText("");
+            synchronized (exchanges) {
+                ex = new Exchange(exchanges.size(), arrival, body, prompt);
+                exchanges.add(ex);
+            }
+            respond(http, ex);
+            ex.finished = true;
+        } catch (IOException e) {
+            if (ex != null) {
+                ex.clientClosedEarly = true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            open.decrementAndGet();
+            http.close();
+        }
+    }
+
+    private void respond(HttpExchange http, Exchange ex) throws IOException, InterruptedException {
+        String prompt = ex.prompt;
+        if (prompt.startsWith("fail")) {
+            int status = Integer.parseInt(prompt.substring(4));
+            byte[] error = ("{\"error\":{\"message\":\"scripted failure " + status + "\",\"type\":\"test\"}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            http.getResponseHeaders().add("Content-Type", "application/json");
+            http.sendResponseHeaders(status, error.length);
+            http.getResponseBody().write(error);
+            return;
+        }
+        if (prompt.startsWith("gated")) {
+            if (!gate.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("gate never opened");
+            }
+            prompt = prompt.substring("gated".length()).trim();
+        }
+        List<String> tokens;
+        long pause = 0;
+        int trickle = 0;
+        switch (prompt) {
+            case "long" -> {
+                tokens = repeat(LONG_TOKENS);
+                pause = PAUSE_MS;
+                trickle = LONG_TRICKLE;
+            }
+            case "hang" -> {
+                tokens = repeat(LONG_TOKENS * 10);
+                pause = PAUSE_MS;
+                trickle = LONG_TRICKLE * 100;
+            }
+            default -> {
+                JsonNode seed = ex.body.get("seed");
+                String number = seed == null ? "42" : seed.asText();
+                tokens = List.of("The", " answer", " is", " " + number, ".");
+            }
+        }
+        String finish = switch (prompt) {
+            case "nousage" -> "length";
+            case "filtered" -> "content_filter";
+            default -> "stop";
+        };
+        boolean usage = !prompt.equals("nousage");
+        int promptTokens = ex.body.path("messages").size() * 3 + 1;
+        if (ex.streamed()) {
+            stream(http, ex, tokens, pause, finish, usage ? promptTokens : -1);
+        } else {
+            complete(http, ex, String.join("", tokens), tokens.size(), trickle, finish, usage ? promptTokens : -1);
+        }
+    }
+
+    private void stream(HttpExchange http, Exchange ex, List<String> tokens, long pause, String finish,
+            int promptTokens) throws IOException, InterruptedException {
+        http.getResponseHeaders().add("Content-Type", "text/event-stream");
+        http.sendResponseHeaders(200, 0);
+        OutputStream out = http.getResponseBody();
+        ex.plannedWrites = tokens.size();
+        for (int i = 0; i < tokens.size(); i++) {
+            if (i > 0 && pause > 0) {
+                Thread.sleep(pause);
+            }
+            ObjectNode delta = JSON.createObjectNode();
+            if (i == 0) {
+                delta.put("role", "assistant");
+            }
+            delta.put("content", tokens.get(i));
+            if (i == 0) {
+                ex.firstTokenNanos = System.nanoTime(); // before the client can possibly have it
+            }
+            event(out, chunk(delta, null));
+            ex.writes = i + 1;
+        }
+        event(out, chunk(JSON.createObjectNode(), finish));
+        if (promptTokens >= 0) {
+            ObjectNode usageChunk = JSON.createObjectNode();
+            usageChunk.put("id", "chatcmpl-test").put("object", "chat.completion.chunk").put("created", 1)
+                    .put("model", "test-model");
+            usageChunk.putArray("choices");
+            usageChunk.set("usage", usage(promptTokens, tokens.size()));
+            event(out, usageChunk.toString());
+        }
+        event(out, "[DONE]");
+    }
+
+    private void complete(HttpExchange http, Exchange ex, String text, int completionTokens, int trickle,
+            String finish, int promptTokens) throws IOException, InterruptedException {
+        ObjectNode response = JSON.createObjectNode();
+        response.put("id", "chatcmpl-test").put("object", "chat.completion").put("created", 1)
+                .put("model", "test-model");
+        ObjectNode choice = response.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.putObject("message").put("role", "assistant").put("content", text);
+        choice.put("finish_reason", finish);
+        if (promptTokens >= 0) {
+            response.set("usage", usage(promptTokens, completionTokens));
+        }
+        byte[] bytes = response.toString().getBytes(StandardCharsets.UTF_8);
+        http.getResponseHeaders().add("Content-Type", "application/json");
+        if (trickle == 0) {
+            ex.firstTokenNanos = System.nanoTime();
+            http.sendResponseHeaders(200, bytes.length);
+            http.getResponseBody().write(bytes);
+            return;
+        }
+        // a slow answer: keep-alive whitespace (valid before JSON) until the body is ready, so that a client
+        // that gives up and closes the connection makes a write fail here
+        http.sendResponseHeaders(200, 0);
+        OutputStream out = http.getResponseBody();
+        ex.plannedWrites = trickle;
+        for (int i = 0; i < trickle; i++) {
+            out.write(' ');
+            out.flush();
+            ex.writes = i + 1;
+            Thread.sleep(PAUSE_MS);
+        }
+        ex.firstTokenNanos = System.nanoTime();
+        out.write(bytes);
+        out.flush();
+    }
+
+    private static void event(OutputStream out, String data) throws IOException {
+        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static String chunk(ObjectNode delta, @Nullable String finish) {
+        ObjectNode chunk = JSON.createObjectNode();
+        chunk.put("id", "chatcmpl-test").put("object", "chat.completion.chunk").put("created", 1)
+                .put("model", "test-model");
+        ArrayNode choices = chunk.putArray("choices");
+        ObjectNode choice = choices.addObject();
+        choice.put("index", 0);
+        choice.set("delta", delta);
+        if (finish == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finish);
+        }
+        return chunk.toString();
+    }
+
+    private static ObjectNode usage(int promptTokens, int completionTokens) {
+        ObjectNode usage = JSON.createObjectNode();
+        usage.put("prompt_tokens", promptTokens);
+        usage.put("completion_tokens", completionTokens);
+        usage.put("total_tokens", promptTokens + completionTokens);
+        return usage;
+    }
+
+    private static List<String> repeat(int n) {
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(" tok");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.contemplate.orchestrator;
+
+import dev.contemplate.aggregation.Answer;
+import dev.contemplate.aggregation.Tally;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Progress of a contemplation, for UIs and logs. Each event carries the time elapsed since the contemplation
+ * started. A successful stream ends with {@link Stopped} then {@link VerdictReady}.
+ */
+public sealed interface ContemplationEvent {
+
+    /** Returns the time since the contemplation started. */
+    Duration elapsed();
+
+    /**
+     * An agent's generation was started.
+     *
+     * @param agentId the agent
+     * @param elapsed time since start
+     */
+    record AgentStarted(String agentId, Duration elapsed) implements ContemplationEvent {
+        /** @throws NullPointerException if a component is null */
+        public AgentStarted {
+            Objects.requireNonNull(agentId, "agentId");
+            Objects.requireNonNull(elapsed, "elapsed");
+        }
+    }
+
+    /**
+     * An agent produced its final text.
+     *
+     * @param agentId the agent
+     * @param text the raw text
+     * @param answer the extracted answer, or empty when none could be extracted
+     * @param elapsed time since start
+     */
+    record CandidateProduced(String agentId, String text, Optional<Answer> answer, Duration elapsed)
+            implements ContemplationEvent {
+        /** @throws NullPointerException if a component is null */
+        public CandidateProduced {
+            Objects.requireNonNull(agentId, "agentId");
+            Objects.requireNonNull(text, "text");
+            Objects.requireNonNull(answer, "answer");
+            Objects.requireNonNull(elapsed, "elapsed");
+        }
+    }
+
+    /**
+     * The tally changed.
+     *
+     * @param tally the new tally
+     * @param elapsed time since start
+     */
+    record TallyUpdated(Tally tally, Duration elapsed) implements ContemplationEvent {
+        /** @throws NullPointerException if a component is null */
+        public TallyUpdated {
+            Objects.requireNonNull(tally, "tally");
+            Objects.requireNonNull(elapsed, "elapsed");
+        }
+    }
+
+    /**
+     * An agent failed and is left out of the vote.
+     *
+     * @param agentId the agent
+     * @param cause why
+     * @param elapsed time since start
+     */
+    record AgentFailed(String agentId, Throwable cause, Duration elapsed) implements ContemplationEvent {
+        /** @throws NullPointerException if a component is null */
+        public AgentFailed {
+            Objects.requireNonNull(agentId, "agentId");
+            Objects.requireNonNull(cause, "cause");
+            Objects.requireNonNull(elapsed, "elapsed");
+        }
+    }
+
+    /**
+     * A running agent was cancelled (its engine generation was cancelled too).
+     *
+     * @param agentId the agent
+     * @param elapsed time since start
+     */
+    record AgentCancelled(String agentId, Duration elapsed) implements ContemplationEvent {
+        /** @throws NullPointerException if a component is null */
+        public AgentCancelled {
+            Objects.requireNonNull(agentId, "agentId");
+            Objects.requireNonNull(elapsed, "elapsed");
+        }
+    }
+
+    /**
+     * The contemplation stopped.
+     *
+     * @param reason why
+     * @param elapsed time since start
+     */
+    record Stopped(StopReason reason, Duration elapsed) implements ContemplationEvent {
+        /** @throws NullPointerException if a component is null */
+        public Stopped {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(elapsed, "elapsed");
+        }
+    }
+
+    /**
+     * The verdict; the last event of a successful contemplation.
+     *
+     * @param verdict the verdict
+     */
+    record VerdictReady(Verdict verdict) implements ContemplationEvent {
+        /** @throws NullPointerException if a component is null */
+        public VerdictReady {
+            Objects.requireNonNull(verdict, "verdict");
+        }
+
+        @Override
+        public Duration elapsed() {
+            return verdict.elapsed();
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.contemplate.orchestrator;
+
+import dev.contemplate.agents.Agent;
+import dev.contemplate.agents.Deliberation;
+import dev.contemplate.agents.Team;
+import dev.contemplate.aggregation.Aggregator;
+import dev.contemplate.aggregation.AnswerExtractor;
+import dev.contemplate.aggregation.AnswerExtractors;
+import dev.contemplate.aggregation.StoppingRule;
+import dev.contemplate.aggregation.StoppingRules;
+import dev.contemplate.inference.InferenceEngine;
+import dev.contemplate.orchestrator.internal.Orchestration;
+import io.github.resilience4j.retry.Retry;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Contemplate mode: asks a team of agents the same question over a shared engine, votes on their extracted
+ * answers, stops as soon as the stopping rule is satisfied, and never outlives its budget.
+ *
+ * <pre>{@code
+ * Contemplator contemplator = Contemplator.builder()
+ *         .engine(engine)
+ *         .team(Team.builder().size(8).seed(42).build())
+ *         .extractor(AnswerExtractors.numeric())
+ *         .stoppingRule(StoppingRules.beta(0.95))
+ *         .budget(Budget.builder().deadline(Duration.ofSeconds(10)).build())
+ *         .build();
+ * Verdict verdict = contemplator.contemplate("What is 54+39-25+73?").block();
+ * }</pre>
+ *
+ * <p>Guarantees: when the rule fires, the budget ends or the caller cancels, every running agent's engine
+ * subscription is cancelled and nothing of the call outlives it. At the deadline the best verdict so far is
+ * returned marked incomplete ({@link StopReason#DEADLINE}), or a {@link ContemplationTimeoutException} when no
+ * agent had answered. Failed agents are reported and left out; when no agent answers the call fails with
+ * {@link AllAgentsFailedException}. With an engine that honours seeds and seeded agents the verdict is
+ * reproducible. Instances are immutable and thread-safe; one instance serves any number of concurrent calls.
+ */
+public final class Contemplator {
+
+    private final Orchestration.Config config;
+    private final Budget budget;
+    private final Mode defaultMode;
+
+    private Contemplator(Builder b) {
+        InferenceEngine engine = Objects.requireNonNull(b.engine, "an engine is required: call engine(...)");
+        this.config = new Orchestration.Config(engine, b.team.agents(), b.deliberation, b.extractor, b.aggregator,
+                b.rule, b.scheduling, b.clock, b.retry);
+        this.budget = b.budget;
+        this.defaultMode = b.mode;
+    }
+
+    /** Returns a builder; an engine is required, everything else has defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the agents of the team, in order. */
+    public List<Agent> agents() {
+        return config.agents();
+    }
+
+    /** Returns the default budget. */
+    public Budget budget() {
+        return budget;
+    }
+
+    /** Returns the stopping rule. */
+    public StoppingRule stoppingRule() {
+        return config.rule();
+    }
+
+    /**
+     * Contemplates {@code question} in the default mode with the default budget.
+     *
+     * @throws IllegalArgumentException if {@code question} is blank
+     */
+    public Mono<Verdict> contemplate(String question) {
+        return contemplate(question, defaultMode, budget);
+    }
+
+    /**
+     * Contemplates {@code question} in {@code mode} with the default budget.
+     *
+     * @throws IllegalArgumentException if {@code question} is blank
+     */
+    public Mono<Verdict> contemplate(String question, Mode mode) {
+        return contemplate(question, mode, budget);
+    }
+
+    /**
+     * Contemplates {@code question}; the returned publisher is cold and emits one verdict or a
+     * {@link ContemplationException}. Cancelling it cancels every running agent.
+     *
+     * @param question the question, not blank
+     * @param mode FAST, CONTEMPLATE or AUTO
+     * @param callBudget the budget of this call
+     * @throws IllegalArgumentException if {@code question} is blank
+     */
+    public Mono<Verdict> contemplate(String question, Mode mode, Budget callBudget) {
+        return events(question, mode, callBudget)
+                .ofType(ContemplationEvent.VerdictReady.class)
+                .map(ContemplationEvent.VerdictReady::verdict)
+                .single();
+    }
+
+    /**
+     * Returns the cold stream of progress events of one contemplation, ending with
+     * {@link ContemplationEvent.Stopped} and {@link ContemplationEvent.VerdictReady}, or with an error signal
+     * carrying a {@link ContemplationException}.
+     *
+     * @param question the question, not blank
+     * @param mode FAST, CONTEMPLATE or AUTO
+     * @param callBudget the budget of this call
+     * @throws IllegalArgumentException if {@code question} is blank
+     */
+    public Flux<ContemplationEvent> events(String question, Mode mode, Budget callBudget) {
+        Objects.requireNonNull(question, "question");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(callBudget, "budget");
+        if (question.isBlank()) {
+            throw new IllegalArgumentException("question must not be blank");
+        }
+        return Orchestration.events(config, question, mode, callBudget);
+    }
+
+    /** Builds a {@link Contemplator}. Not thread-safe; the built contemplator is. */
+    public static final class Builder {
+        private @Nullable InferenceEngine engine;
+        private Team team = Team.builder().size(5).build();
+        private Deliberation deliberation = Deliberation.independent();
+        private AnswerExtractor extractor = AnswerExtractors.numeric();
+        private Aggregator aggregator = Aggregator.majority();
+        private StoppingRule rule = StoppingRules.beta(0.95);
+        private Budget budget = Budget.unlimited();
+        private Scheduling scheduling = Scheduling.allAtOnce();
+        private Scheduler clock = Schedulers.parallel();
+        private Mode mode = Mode.CONTEMPLATE;
+        private @Nullable Retry retry;
+
+        private Builder() {
+        }
+
+        /** Sets the engine shared by agents that have none of their own (required). */
+        public Builder engine(InferenceEngine value) {
+            this.engine = Objects.requireNonNull(value, "engine");
+            return this;
+        }
+
+        /** Sets the team (default: 5 plain step-by-step agents at temperature 0.7, unseeded). */
+        public Builder team(Team value) {
+            this.team = Objects.requireNonNull(value, "team");
+            return this;
+        }
+
+        /** Sets the deliberation protocol (default: independent, i.e. self-consistency). */
+        public Builder deliberation(Deliberation value) {
+            this.deliberation = Objects.requireNonNull(value, "deliberation");
+            return this;
+        }
+
+        /** Sets the answer extractor (default: {@link AnswerExtractors#numeric()}). */
+        public Builder extractor(AnswerExtractor value) {
+            this.extractor = Objects.requireNonNull(value, "extractor");
+            return this;
+        }
+
+        /** Sets the aggregator (default: {@link Aggregator#majority()}). */
+        public Builder aggregator(Aggregator value) {
+            this.aggregator = Objects.requireNonNull(value, "aggregator");
+            return this;
+        }
+
+        /** Sets the stopping rule (default: {@code beta:0.95}). */
+        public Builder stoppingRule(StoppingRule value) {
+            this.rule = Objects.requireNonNull(value, "stoppingRule");
+            return this;
+        }
+
+        /** Sets the default budget (default: {@link Budget#unlimited()}). */
+        public Builder budget(Budget value) {
+            this.budget = Objects.requireNonNull(value, "budget");
+            return this;
+        }
+
+        /** Sets when agents start in CONTEMPLATE mode (default: all at once). */
+        public Builder scheduling(Scheduling value) {
+            this.scheduling = Objects.requireNonNull(value, "scheduling");
+            return this;
+        }
+
+        /** Sets the default mode (default: CONTEMPLATE). */
+        public Builder mode(Mode value) {
+            this.mode = Objects.requireNonNull(value, "mode");
+            return this;
+        }
+
+        /**
+         * Sets the scheduler that times deadlines and measures latency (default: {@link Schedulers#parallel()}).
+         * Tests pass a virtual-time scheduler.
+         */
+        public Builder clock(Scheduler value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * Retries each agent's generation with a Resilience4j {@link Retry} (configure it to retry only
+         * retryable errors, e.g. {@code retryOnException(e -> e instanceof InferenceException ie &&
+         * ie.isRetryable())}). Default: no retry.
+         */
+        public Builder retry(Retry value) {
+            this.retry = Objects.requireNonNull(value, "retry");
+            return this;
+        }
+
+        /**
+         * Returns the contemplator.
+         *
+         * @throws NullPointerException if no engine was set
+         */
+        public Contemplator build() {
+            return new Contemplator(this);
+        }
+    }
+}

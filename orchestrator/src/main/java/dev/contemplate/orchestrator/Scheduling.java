@@ -1,0 +1,40 @@
+package dev.contemplate.orchestrator;
+
+/** When agents start. */
+public sealed interface Scheduling {
+
+    /** Returns: start every agent at once (best when the engine batches or shares the prompt's prefill). */
+    static Scheduling allAtOnce() {
+        return AllAtOnce.INSTANCE;
+    }
+
+    /**
+     * Returns: start agents in waves of {@code size}; a wave starts only when the previous one has ended and the
+     * stopping rule is still unsatisfied (best for pay-per-token APIs).
+     *
+     * @throws IllegalArgumentException if {@code size} is less than 1
+     */
+    static Scheduling waves(int size) {
+        return new Waves(size);
+    }
+
+    /** All agents at once. */
+    enum AllAtOnce implements Scheduling {
+        /** The only instance. */
+        INSTANCE
+    }
+
+    /**
+     * Waves of a fixed size.
+     *
+     * @param size agents per wave, at least 1
+     */
+    record Waves(int size) implements Scheduling {
+        /** @throws IllegalArgumentException if {@code size} is less than 1 */
+        public Waves {
+            if (size < 1) {
+                throw new IllegalArgumentException("wave size must be >= 1 but was " + size);
+            }
+        }
+    }
+}

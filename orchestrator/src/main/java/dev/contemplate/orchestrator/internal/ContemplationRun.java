@@ -1,0 +1,200 @@
+package dev.contemplate.orchestrator.internal;
+
+import dev.contemplate.agents.Agent;
+import dev.contemplate.agents.Candidate;
+import dev.contemplate.aggregation.Aggregator;
+import dev.contemplate.aggregation.Answer;
+import dev.contemplate.aggregation.AnswerExtractor;
+import dev.contemplate.aggregation.Decision;
+import dev.contemplate.aggregation.StoppingRule;
+import dev.contemplate.aggregation.Tally;
+import dev.contemplate.aggregation.Vote;
+import dev.contemplate.inference.InferenceException;
+import dev.contemplate.inference.TokenUsage;
+import dev.contemplate.orchestrator.AgentOutcome;
+import dev.contemplate.orchestrator.AllAgentsFailedException;
+import dev.contemplate.orchestrator.Budget;
+import dev.contemplate.orchestrator.ContemplationEvent;
+import dev.contemplate.orchestrator.ContemplationException;
+import dev.contemplate.orchestrator.ContemplationTimeoutException;
+import dev.contemplate.orchestrator.Mode;
+import dev.contemplate.orchestrator.NoAnswerException;
+import dev.contemplate.orchestrator.StopReason;
+import dev.contemplate.orchestrator.TokenBudgetExceededException;
+import dev.contemplate.orchestrator.Verdict;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The state of one contemplation: which agents run, the tally, outcomes and the stop decision. Signals arrive
+ * serialised by Reactor, but the deadline may complete the stream from the timer thread, so every method that
+ * touches state is synchronised; once {@link #finish()} ran, late signals are ignored.
+ */
+final class ContemplationRun {
+
+    private record Running(long startMillis, AtomicInteger deltas) {
+    }
+
+    private final String question;
+    private final Mode mode;
+    private final List<Agent> planned;
+    private final AnswerExtractor extractor;
+    private final Aggregator aggregator;
+    private final StoppingRule rule;
+    private final Budget budget;
+    private final Scheduler clock;
+    private final long startMillis;
+
+    private final Map<String, Running> running = new HashMap<>();
+    private final Map<String, AgentOutcome> outcomes = new HashMap<>();
+    private final List<Candidate> candidates = new ArrayList<>();
+    private Tally tally = Tally.empty();
+    private TokenUsage tokens = TokenUsage.ZERO;
+    private @Nullable StopReason stopReason;
+    private boolean finished;
+
+    ContemplationRun(String question, Mode mode, List<Agent> planned, AnswerExtractor extractor,
+            Aggregator aggregator, StoppingRule rule, Budget budget, Scheduler clock) {
+        this.question = question;
+        this.mode = mode;
+        this.planned = List.copyOf(planned);
+        this.extractor = extractor;
+        this.aggregator = aggregator;
+        this.rule = rule;
+        this.budget = budget;
+        this.clock = clock;
+        this.startMillis = clock.now(TimeUnit.MILLISECONDS);
+    }
+
+    String question() {
+        return question;
+    }
+
+    List<Agent> planned() {
+        return planned;
+    }
+
+    Duration elapsed() {
+        return Duration.ofMillis(clock.now(TimeUnit.MILLISECONDS) - startMillis);
+    }
+
+    long nowMillis() {
+        return clock.now(TimeUnit.MILLISECONDS);
+    }
+
+    synchronized List<Candidate> candidates() {
+        return List.copyOf(candidates);
+    }
+
+    synchronized boolean stopped() {
+        return stopReason != null;
+    }
+
+    /** Applies one signal and returns the events it causes. */
+    synchronized List<ContemplationEvent> apply(Signal signal) {
+        if (finished || stopReason != null) {
+            return List.of();
+        }
+        String id = signal.agent().id();
+        Duration now = elapsed();
+        List<ContemplationEvent> events = new ArrayList<>(3);
+        if (signal instanceof Signal.Started s) {
+            running.put(id, new Running(nowMillis(), s.deltas()));
+            events.add(new ContemplationEvent.AgentStarted(id, now));
+            return events;
+        }
+        Running r = running.remove(id);
+        Duration latency = r == null ? Duration.ZERO : Duration.ofMillis(nowMillis() - r.startMillis());
+        if (signal instanceof Signal.Finished f) {
+            Candidate c = f.candidate();
+            candidates.add(c);
+            tokens = tokens.plus(c.usage());
+            Optional<Answer> answer = c.text().isBlank() ? Optional.empty() : extractor.extract(c.text());
+            tally = tally.with(new Vote(id, signal.agent().ordinal(), answer));
+            events.add(new ContemplationEvent.CandidateProduced(id, c.text(), answer, now));
+            if (answer.isPresent()) {
+                outcomes.put(id, new AgentOutcome.Answered(id, answer.get(), c.text(), c.usage(), latency));
+            } else {
+                NoAnswerException cause = new NoAnswerException(id, c.text().isBlank());
+                outcomes.put(id, new AgentOutcome.Failed(id, cause, Optional.of(c.text()), c.usage(), latency));
+                events.add(new ContemplationEvent.AgentFailed(id, cause, now));
+            }
+            events.add(new ContemplationEvent.TallyUpdated(tally, now));
+        } else if (signal instanceof Signal.Failed f) {
+            tokens = tokens.plus(f.usage());
+            outcomes.put(id, new AgentOutcome.Failed(id, f.cause(), f.text(), f.usage(), latency));
+            events.add(new ContemplationEvent.AgentFailed(id, f.cause(), now));
+        }
+        decideStop();
+        return events;
+    }
+
+    private void decideStop() {
+        int remaining = planned.size() - outcomes.size();
+        if (remaining == 0) {
+            stopReason = StopReason.ALL_AGENTS_DONE;
+        } else if (rule.shouldStop(tally, remaining)) {
+            stopReason = StopReason.RULE_SATISFIED;
+        } else if (tokens.totalTokens() >= budget.maxTotalTokens()) {
+            stopReason = StopReason.TOKEN_BUDGET;
+        }
+    }
+
+    /**
+     * Ends the run after the signal stream completed (stop decided, or deadline): marks running agents
+     * cancelled and the rest not started, and emits the final events and the verdict, or the error.
+     */
+    synchronized Flux<ContemplationEvent> finish() {
+        finished = true;
+        Duration now = elapsed();
+        StopReason reason = stopReason != null ? stopReason : StopReason.DEADLINE;
+        List<ContemplationEvent> events = new ArrayList<>();
+        List<AgentOutcome> ordered = new ArrayList<>(planned.size());
+        for (Agent a : planned) {
+            AgentOutcome o = outcomes.get(a.id());
+            if (o == null) {
+                Running r = running.get(a.id());
+                if (r != null) {
+                    o = new AgentOutcome.Cancelled(a.id(), r.deltas().get(),
+                            Duration.ofMillis(nowMillis() - r.startMillis()));
+                    events.add(new ContemplationEvent.AgentCancelled(a.id(), now));
+                } else {
+                    o = new AgentOutcome.NotStarted(a.id());
+                }
+            }
+            ordered.add(o);
+        }
+        running.clear();
+        events.add(new ContemplationEvent.Stopped(reason, now));
+        Decision decision = aggregator.aggregate(tally);
+        if (decision.answer().isEmpty()) {
+            return Flux.fromIterable(events).concatWith(Flux.error(noVerdict(reason, ordered)));
+        }
+        Verdict verdict = new Verdict(question, mode, decision.answer().get(), decision.share(), reason.complete(),
+                reason, rule.name(), ordered, tally, tokens, now);
+        events.add(new ContemplationEvent.VerdictReady(verdict));
+        return Flux.fromIterable(events);
+    }
+
+    private ContemplationException noVerdict(StopReason reason, List<AgentOutcome> ordered) {
+        switch (reason) {
+            case DEADLINE:
+                return new ContemplationTimeoutException(budget.deadline(), ordered);
+            case TOKEN_BUDGET:
+                return new TokenBudgetExceededException(budget.maxTotalTokens(), ordered);
+            default:
+                boolean retryable = ordered.stream().anyMatch(o -> o instanceof AgentOutcome.Failed f
+                        && f.cause() instanceof InferenceException ie && ie.isRetryable());
+                return new AllAgentsFailedException(ordered, retryable);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.contemplate.orchestrator.internal;
+
+import dev.contemplate.agents.Agent;
+import dev.contemplate.agents.Candidate;
+import dev.contemplate.agents.Deliberation;
+import dev.contemplate.aggregation.Aggregator;
+import dev.contemplate.aggregation.AnswerExtractor;
+import dev.contemplate.aggregation.StoppingRule;
+import dev.contemplate.inference.Generation;
+import dev.contemplate.inference.GenerationEvent;
+import dev.contemplate.inference.GenerationRequest;
+import dev.contemplate.inference.InferenceEngine;
+import dev.contemplate.inference.PermanentInferenceException;
+import dev.contemplate.inference.TokenUsage;
+import dev.contemplate.orchestrator.Budget;
+import dev.contemplate.orchestrator.ContemplationEvent;
+import dev.contemplate.orchestrator.Mode;
+import dev.contemplate.orchestrator.Scheduling;
+import io.github.resilience4j.reactor.retry.RetryOperator;
+import io.github.resilience4j.retry.Retry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The reactive pipeline of one contemplation. Not part of the public API: use {@code Contemplator}.
+ *
+ * <p>Shape: waves of agents ({@code concatMap} over waves, {@code flatMap} within one) emit signals; each signal
+ * updates the {@link ContemplationRun}; {@code takeUntil} ends the stream once the run decides to stop and
+ * {@code take(deadline)} ends it at the deadline. Ending the stream cancels every running agent's engine
+ * subscription synchronously; the run then reports cancellations and the verdict.
+ */
+public final class Orchestration {
+
+    /**
+     * The configuration of a contemplator.
+     *
+     * @param engine the default engine
+     * @param agents the team's agents, in order
+     * @param deliberation the protocol shaping each agent's request
+     * @param extractor the answer extractor
+     * @param aggregator the aggregator
+     * @param rule the stopping rule
+     * @param scheduling when agents start in CONTEMPLATE mode
+     * @param clock the scheduler that times deadlines and measures latency
+     * @param retry an optional retry applied to each agent's generation
+     */
+    public record Config(InferenceEngine engine, List<Agent> agents, Deliberation deliberation,
+            AnswerExtractor extractor, Aggregator aggregator, StoppingRule rule, Scheduling scheduling,
+            Scheduler clock, @Nullable Retry retry) {
+    }
+
+    private Orchestration() {
+    }
+
+    /**
+     * Returns the cold event stream of one contemplation.
+     *
+     * @param config the contemplator's configuration
+     * @param question the question, not blank
+     * @param mode the mode
+     * @param budget the budget
+     * @return events ending with the verdict, or an error
+     */
+    public static Flux<ContemplationEvent> events(Config config, String question, Mode mode, Budget budget) {
+        return Flux.defer(() -> {
+            List<Agent> planned = plan(config.agents(), mode, budget);
+            ContemplationRun run = new ContemplationRun(question, mode, planned, config.extractor(),
+                    config.aggregator(), mode == Mode.FAST ? FIXED : config.rule(), budget, config.clock());
+            return Flux.fromIterable(waves(planned, mode, config.scheduling()))
+                    .concatMap(wave -> Flux.fromIterable(wave)
+                            .flatMap(agent -> runAgent(config, run, agent), wave.size()), 1)
+                    .map(run::apply)
+                    .takeUntil(events -> run.stopped())
+                    .take(budget.deadline(), config.clock())
+                    .concatMapIterable(events -> events)
+                    .concatWith(Flux.defer(run::finish));
+        });
+    }
+
+    private static final StoppingRule FIXED = new StoppingRule() {
+        @Override
+        public String name() {
+            return "fixed";
+        }
+
+        @Override
+        public boolean shouldStop(dev.contemplate.aggregation.Tally tally, int remaining) {
+            return remaining == 0;
+        }
+    };
+
+    static List<Agent> plan(List<Agent> team, Mode mode, Budget budget) {
+        int n = mode == Mode.FAST ? 1 : Math.min(team.size(), budget.maxAgents());
+        return team.subList(0, n);
+    }
+
+    static List<List<Agent>> waves(List<Agent> planned, Mode mode, Scheduling scheduling) {
+        List<List<Agent>> waves = new ArrayList<>();
+        if (mode == Mode.FAST || (mode == Mode.CONTEMPLATE && scheduling instanceof Scheduling.AllAtOnce)) {
+            waves.add(planned);
+            return waves;
+        }
+        int from = 0;
+        while (from < planned.size()) {
+            int size = mode == Mode.AUTO ? Math.max(1, from) : ((Scheduling.Waves) scheduling).size();
+            int to = Math.min(planned.size(), from + size);
+            waves.add(planned.subList(from, to));
+            from = to;
+        }
+        return waves;
+    }
+
+    private static Flux<Signal> runAgent(Config config, ContemplationRun run, Agent agent) {
+        return Flux.defer(() -> {
+            InferenceEngine engine = agent.engine().orElse(config.engine());
+            GenerationRequest request = config.deliberation().request(agent, run.question(), run.candidates());
+            if (!engine.capabilities().seeds() && request.sampling().seed().isPresent()) {
+                request = request.withSampling(request.sampling().withSeed(OptionalLong.empty()));
+            }
+            AtomicInteger deltas = new AtomicInteger();
+            long start = run.nowMillis();
+            Mono<Generation> generation = engine.stream(request)
+                    .doOnNext(e -> {
+                        if (e instanceof GenerationEvent.TextDelta) {
+                            deltas.incrementAndGet();
+                        }
+                    })
+                    .ofType(GenerationEvent.Completed.class)
+                    .map(GenerationEvent.Completed::generation)
+                    .singleOrEmpty()
+                    .switchIfEmpty(Mono.error(() -> new PermanentInferenceException(engine.name(),
+                            "the generation stream ended without a result", null)));
+            if (config.retry() != null) {
+                generation = generation.transformDeferred(RetryOperator.of(config.retry()));
+            }
+            Mono<Signal> result = generation
+                    .<Signal>map(g -> new Signal.Finished(agent, new Candidate(agent, g.text(), g.finishReason(),
+                            g.usage(), Duration.ofMillis(run.nowMillis() - start))))
+                    .onErrorResume(e -> Mono.just(new Signal.Failed(agent, e, Optional.empty(), TokenUsage.ZERO)));
+            return Flux.concat(Mono.just(new Signal.Started(agent, deltas)), result);
+        });
+    }
+}

@@ -1,0 +1,26 @@
+package dev.contemplate.orchestrator.internal;
+
+import dev.contemplate.agents.Agent;
+import dev.contemplate.agents.Candidate;
+import dev.contemplate.inference.TokenUsage;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What one agent run reports to its contemplation. */
+sealed interface Signal {
+
+    /** The agent whose signal this is. */
+    Agent agent();
+
+    /** The agent's generation was subscribed; {@code deltas} counts streamed text deltas. */
+    record Started(Agent agent, AtomicInteger deltas) implements Signal {
+    }
+
+    /** The agent produced its final text. */
+    record Finished(Agent agent, Candidate candidate) implements Signal {
+    }
+
+    /** The agent's generation failed. */
+    record Failed(Agent agent, Throwable cause, Optional<String> text, TokenUsage usage) implements Signal {
+    }
+}
