@@ -434,7 +434,7 @@ class ContemplatorTest {
     void realTimeRunLeavesNoActiveGeneration() {
         ScriptedEngine engine = ScriptedEngine.builder()
                 .script(r -> r.sampling().seed().orElseThrow() == BASE_SEED
-                        ? answer("5", 0) : Script.text("The answer is 5.", Duration.ofMillis(400)))
+                        ? answer("5", 0) : Script.text("The answer is 5.", Duration.ofHours(1)))
                 .build();
         Contemplator c = Contemplator.builder().engine(engine)
                 .team(Team.builder().size(4).seed(BASE_SEED).build())
