@@ -18,6 +18,32 @@ public sealed interface Scheduling {
         return new Waves(size);
     }
 
+    /**
+     * Returns: start the first agent, then all the others once it has streamed its first token or {@code lead} has
+     * passed, whichever comes first. Servers with automatic prefix caching (vLLM, SGLang) then prefill the shared
+     * prompt once instead of once per agent. Applies to CONTEMPLATE mode.
+     *
+     * @throws IllegalArgumentException if {@code lead} is negative
+     */
+    static Scheduling staggered(java.time.Duration lead) {
+        return new Staggered(lead);
+    }
+
+    /**
+     * The first agent leads, the others follow at its first token or after {@code lead}.
+     *
+     * @param lead the longest the others wait, zero or more
+     */
+    record Staggered(java.time.Duration lead) implements Scheduling {
+        /** @throws IllegalArgumentException if {@code lead} is negative */
+        public Staggered {
+            java.util.Objects.requireNonNull(lead, "lead");
+            if (lead.isNegative()) {
+                throw new IllegalArgumentException("lead must be >= 0 but was " + lead);
+            }
+        }
+    }
+
     /** All agents at once. */
     enum AllAtOnce implements Scheduling {
         /** The only instance. */

@@ -237,6 +237,30 @@ class ContemplatorTest {
     }
 
     @Test
+    void staggeredSchedulingStartsTheOthersAtTheLeadersFirstTokenOrAfterTheLead() {
+        java.util.function.Function<Duration, List<String>> startsWithLead = lead -> {
+            VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+            // the leader's first token arrives at 300 ms (1 token of a 1-token text over 300 ms)
+            ScriptedEngine engine = ScriptedEngine.builder().scheduler(vts).script(perAgent(Map.of(
+                    0, Script.text("#9", Duration.ofMillis(300)), 1, answer("9", 1), 2, answer("9", 1)))).build();
+            Contemplator c = contemplator(engine, 3, StoppingRules.fixed(), vts)
+                    .scheduling(Scheduling.staggered(lead)).build();
+            List<String> starts = new java.util.ArrayList<>();
+            StepVerifier.withVirtualTime(() -> c.events("q", Mode.CONTEMPLATE, Budget.unlimited())
+                                    .ofType(ContemplationEvent.AgentStarted.class)
+                                    .doOnNext(s -> starts.add(s.agentId() + "@" + s.elapsed().toMillis())),
+                            () -> vts, Long.MAX_VALUE)
+                    .thenAwait(Duration.ofSeconds(5))
+                    .expectNextCount(3)
+                    .verifyComplete();
+            return starts;
+        };
+        assertThat(startsWithLead.apply(Duration.ofSeconds(1))).containsExactly("agent-1@0", "agent-2@300", "agent-3@300");
+        assertThat(startsWithLead.apply(Duration.ofMillis(100))).containsExactly("agent-1@0", "agent-2@100", "agent-3@100");
+        assertThatThrownBy(() -> Scheduling.staggered(Duration.ofMillis(-1))).hasMessageContaining("lead must be >= 0");
+    }
+
+    @Test
     void autoModeStartsWithOneAgentAndEscalatesOnlyWhileTheRuleIsUnsatisfied() {
         VirtualTimeScheduler vts = VirtualTimeScheduler.create();
         ScriptedEngine engine = ScriptedEngine.builder().scheduler(vts)
@@ -442,7 +466,12 @@ class ContemplatorTest {
         Verdict v = c.contemplate("q").block(Duration.ofSeconds(30));
         assertThat(v).isNotNull();
         assertThat(v.answer().key()).isEqualTo("5");
-        assertThat(engine.cancelled()).isEqualTo(3);
+        assertThat(v.stopReason()).isEqualTo(StopReason.RULE_SATISFIED);
+        // the leader may answer before the last agents were even subscribed: those are not started or
+        // cancelled, but every generation the engine started has ended, none by running to its hour-long end
+        assertThat(v.count(AgentOutcome.Status.CANCELLED) + v.count(AgentOutcome.Status.NOT_STARTED)).isEqualTo(3);
         assertThat(engine.active()).isZero();
+        assertThat(engine.completed()).isEqualTo(1);
+        assertThat(engine.started()).isEqualTo(engine.completed() + engine.cancelled());
     }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -74,9 +75,21 @@ public final class Orchestration {
             List<Agent> planned = plan(config.agents(), mode, budget);
             ContemplationRun run = new ContemplationRun(question, mode, planned, config.extractor(),
                     config.aggregator(), mode == Mode.FAST ? FIXED : config.rule(), budget, config.clock());
-            return Flux.fromIterable(waves(planned, mode, config.scheduling()))
-                    .concatMap(wave -> Flux.fromIterable(wave)
-                            .flatMap(agent -> runAgent(config, run, agent), wave.size()), 1)
+            Flux<Signal> signals;
+            if (mode == Mode.CONTEMPLATE && config.scheduling() instanceof Scheduling.Staggered st) {
+                // the leader's first token (or its end) releases the followers; so does the lead time
+                Sinks.Empty<Void> leaderStarted = Sinks.empty();
+                Mono<Void> release = Mono.firstWithSignal(
+                        Mono.delay(st.lead(), config.clock()).then(), leaderStarted.asMono());
+                signals = Flux.fromIterable(planned).flatMap(agent -> agent == planned.get(0)
+                        ? runAgent(config, run, agent, () -> leaderStarted.tryEmitEmpty())
+                        : release.thenMany(runAgent(config, run, agent, NO_HOOK)), planned.size());
+            } else {
+                signals = Flux.fromIterable(waves(planned, mode, config.scheduling()))
+                        .concatMap(wave -> Flux.fromIterable(wave)
+                                .flatMap(agent -> runAgent(config, run, agent, NO_HOOK), wave.size()), 1);
+            }
+            return signals
                     .map(run::apply)
                     .takeUntil(events -> run.stopped())
                     .take(budget.deadline(), config.clock())
@@ -84,6 +97,8 @@ public final class Orchestration {
                     .concatWith(Flux.defer(run::finish));
         });
     }
+
+    private static final Runnable NO_HOOK = () -> { };
 
     private static final StoppingRule FIXED = new StoppingRule() {
         @Override
@@ -104,7 +119,7 @@ public final class Orchestration {
 
     static List<List<Agent>> waves(List<Agent> planned, Mode mode, Scheduling scheduling) {
         List<List<Agent>> waves = new ArrayList<>();
-        if (mode == Mode.FAST || (mode == Mode.CONTEMPLATE && scheduling instanceof Scheduling.AllAtOnce)) {
+        if (mode == Mode.FAST || (mode == Mode.CONTEMPLATE && !(scheduling instanceof Scheduling.Waves))) {
             waves.add(planned);
             return waves;
         }
@@ -118,7 +133,7 @@ public final class Orchestration {
         return waves;
     }
 
-    private static Flux<Signal> runAgent(Config config, ContemplationRun run, Agent agent) {
+    private static Flux<Signal> runAgent(Config config, ContemplationRun run, Agent agent, Runnable onFirstToken) {
         return Flux.defer(() -> {
             InferenceEngine engine = agent.engine().orElse(config.engine());
             GenerationRequest request = config.deliberation().request(agent, run.question(), run.candidates());
@@ -129,10 +144,11 @@ public final class Orchestration {
             long start = run.nowMillis();
             Mono<Generation> generation = engine.stream(request)
                     .doOnNext(e -> {
-                        if (e instanceof GenerationEvent.TextDelta) {
-                            deltas.incrementAndGet();
+                        if (e instanceof GenerationEvent.TextDelta && deltas.incrementAndGet() == 1) {
+                            onFirstToken.run();
                         }
                     })
+                    .doFinally(signal -> onFirstToken.run())
                     .ofType(GenerationEvent.Completed.class)
                     .map(GenerationEvent.Completed::generation)
                     .singleOrEmpty()
