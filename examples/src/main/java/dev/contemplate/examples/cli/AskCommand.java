@@ -1,0 +1,252 @@
+package dev.contemplate.examples.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.contemplate.agents.Agent;
+import dev.contemplate.agents.Team;
+import dev.contemplate.inference.TokenUsage;
+import dev.contemplate.orchestrator.AgentOutcome;
+import dev.contemplate.orchestrator.AllAgentsFailedException;
+import dev.contemplate.orchestrator.Budget;
+import dev.contemplate.orchestrator.ContemplationException;
+import dev.contemplate.orchestrator.ContemplationTimeoutException;
+import dev.contemplate.orchestrator.Contemplator;
+import dev.contemplate.orchestrator.NoAnswerException;
+import dev.contemplate.orchestrator.Verdict;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code contemplate ask}: contemplates one question and prints the verdict. */
+@Command(name = "ask", header = "Contemplates one question and prints the verdict.", sortOptions = false,
+        usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
+        versionProvider = ContemplateCli.Version.class,
+        description = {
+            "Asks N agents the same question in parallel over one engine, votes on their extracted answers, stops "
+                    + "as soon as the stopping rule is satisfied, and never overruns the budget.",
+            "",
+            "Prints the answer, its confidence (its share of the votes), whether the contemplation was complete "
+                    + "(or cut short by the budget) and why it stopped, what became of the agents, the votes, the "
+                    + "latency and the tokens. With --json, exactly one JSON object."},
+        footerHeading = "%nEnvironment:%n",
+        footer = {
+            "  " + EngineOptions.ENV_BASE_URL + "  base URL of an OpenAI-compatible server; selects the",
+            "                        openai engine when --engine is not given",
+            "  " + EngineOptions.ENV_API_KEY + "   API key of that server",
+            "  " + EngineOptions.ENV_MODEL + "     model name on that server",
+            "",
+            "Examples:",
+            "  contemplate ask \"What is 54+39-25+73?\"",
+            "  contemplate ask --engine simulated -n 16 --stop esc:4 --json \"What is 2+2?\"",
+            "  contemplate ask --base-url http://localhost:8000/v1 --model qwen \\",
+            "      --budget 10s \"How many r are in strawberry?\""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:an answer was found",
+            "1:no answer (no agent answered within the budget, every agent failed)",
+            "2:bad input (options, empty or unreadable question)",
+            "3:no engine available (server unreachable, embedded engine missing)"})
+final class AskCommand implements Callable<Integer> {
+
+    @ParentCommand
+    ContemplateCli parent;
+
+    @Option(names = {"-n", "--agents"}, paramLabel = "N", defaultValue = "8",
+            description = "Number of agents (at most " + ContemplateCli.MAX_AGENTS + "). Default: ${DEFAULT-VALUE}.")
+    int agents = 8;
+
+    @Mixin
+    RunOptions run = new RunOptions();
+
+    @Mixin
+    EngineOptions engineOptions = new EngineOptions();
+
+    @Parameters(arity = "1..*", paramLabel = "QUESTION",
+            description = "The question; several words are joined with spaces. Put -- before a question that "
+                    + "starts with '-'.")
+    List<String> words = List.of();
+
+    @Override
+    public Integer call() {
+        String question = String.join(" ", words).strip();
+        if (question.isEmpty()) {
+            throw CliException.usage("the question is empty");
+        }
+        ContemplateCli.checkAgents(agents);
+        RunOptions.Settings settings = run.settings();
+        EngineOptions.Config config = engineOptions.resolve(parent.env());
+        String text = EngineSetup.readQuestion(config, question)
+                .orElseThrow(() -> CliException.usage(EngineSetup.unreadable(question)));
+
+        EngineSetup.Request request = new EngineSetup.Request(settings.seed(), agents, settings.budget(),
+                settings.temperature(), settings.maxTokens(), SimulatedScenarios.forQuestions());
+        try (EngineSetup setup = EngineSetup.open(config, request)) {
+            Team team = setup.team(agents, settings.seed());
+            Budget budget = Budget.builder().deadline(settings.budget()).build();
+            Contemplator contemplator = setup.contemplator()
+                    .team(team)
+                    .extractor(settings.extractor())
+                    .stoppingRule(settings.rule())
+                    .scheduling(settings.scheduling())
+                    .mode(settings.mode())
+                    .budget(budget)
+                    .build();
+            EngineSetup.Outcome outcome = setup.run(contemplator, text, settings.mode(), budget);
+            if (outcome.failure() != null) {
+                throw CliException.failed(describeFailure(outcome.failure(), setup), outcome.failure());
+            }
+            Verdict verdict = outcome.verdict();
+            PrintWriter out = parent.out();
+            if (run.json) {
+                out.println(Json.write(json(verdict, question, text, setup, settings, team)));
+            } else {
+                out.print(human(verdict, question, text, setup, settings));
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Returns the one-line cause of a contemplation without a verdict. */
+    static String describeFailure(ContemplationException e, EngineSetup setup) {
+        String prefix = setup.simulated() ? "no answer (simulated engine): " : "no answer: ";
+        if (e instanceof ContemplationTimeoutException t) {
+            long started = t.agents().stream().filter(a -> a.status() != AgentOutcome.Status.NOT_STARTED).count();
+            return prefix + "no agent answered within the budget of " + Durations.format(t.deadline()) + " ("
+                    + started + " started; try a larger --budget)";
+        }
+        if (e instanceof AllAgentsFailedException) {
+            Map<String, Integer> causes = new LinkedHashMap<>();
+            for (AgentOutcome a : e.agents()) {
+                if (a instanceof AgentOutcome.Failed f) {
+                    String cause = f.cause() instanceof NoAnswerException ? "gave no extractable answer"
+                            : "failed: " + CliException.oneLine(String.valueOf(f.cause().getMessage()));
+                    causes.merge(cause, 1, Integer::sum);
+                }
+            }
+            String summary = causes.entrySet().stream()
+                    .map(c -> c.getValue() + (c.getValue() == 1 ? " agent " : " agents ") + c.getKey())
+                    .collect(Collectors.joining("; "));
+            return prefix + "every agent failed: " + summary;
+        }
+        return prefix + e.getMessage();
+    }
+
+    static ObjectNode json(Verdict v, String question, String text, EngineSetup setup, RunOptions.Settings settings,
+            Team team) {
+        ObjectNode o = Json.object();
+        o.put("question", question);
+        if (!text.equals(question)) {
+            o.put("contemplated", text);
+        }
+        o.put("answer", v.answer().key());
+        o.put("answerText", v.answer().text());
+        o.put("confidence", v.confidence());
+        o.put("complete", v.complete());
+        o.put("stopReason", v.stopReason().name());
+        o.put("engine", setup.description());
+        o.put("simulated", setup.simulated());
+        o.put("clock", setup.clockName());
+        o.put("mode", v.mode().name().toLowerCase(Locale.ROOT));
+        o.put("stoppingRule", v.stoppingRule());
+        o.put("extractor", RunOptions.extractorName(settings.extractor()));
+        o.put("seed", settings.seed());
+        o.put("budgetMs", settings.budget().toMillis());
+        o.put("temperature", setup.temperature());
+        o.put("maxTokens", setup.maxTokens());
+        ObjectNode agents = o.putObject("agents");
+        agents.put("planned", v.agents().size());
+        agents.put("started", v.started());
+        agents.put("finished", v.count(AgentOutcome.Status.FINISHED));
+        agents.put("cancelled", v.count(AgentOutcome.Status.CANCELLED));
+        agents.put("failed", v.count(AgentOutcome.Status.FAILED));
+        agents.put("notStarted", v.count(AgentOutcome.Status.NOT_STARTED));
+        ObjectNode votes = o.putObject("votes");
+        v.tally().counts().forEach(votes::put);
+        o.put("unanswered", v.tally().unanswered());
+        o.put("latencyMs", v.elapsed().toMillis());
+        Json.tokens(o.putObject("tokens"), v.tokens());
+        Map<String, Agent> byId = team.agents().stream().collect(Collectors.toMap(Agent::id, a -> a));
+        var list = o.putArray("agentOutcomes");
+        for (AgentOutcome a : v.agents()) {
+            ObjectNode n = list.addObject();
+            n.put("id", a.agentId());
+            Agent agent = byId.get(a.agentId());
+            if (agent != null) {
+                n.put("persona", agent.persona().name());
+                agent.seed().ifPresent(s -> n.put("seed", s));
+            }
+            n.put("status", a.status().name());
+            if (a instanceof AgentOutcome.Answered ans) {
+                n.put("answer", ans.answer().key());
+                n.put("text", ans.text());
+            } else {
+                n.putNull("answer");
+            }
+            if (a instanceof AgentOutcome.Failed f) {
+                f.text().ifPresent(t -> n.put("text", t));
+            }
+            Json.tokens(n.putObject("tokens"), a.usage());
+            n.put("latencyMs", a.latency().toMillis());
+            if (a instanceof AgentOutcome.Failed f) {
+                n.put("error", CliException.oneLine(String.valueOf(f.cause().getMessage())));
+            } else {
+                n.putNull("error");
+            }
+            if (a instanceof AgentOutcome.Cancelled c) {
+                n.put("streamedDeltas", c.streamedDeltas());
+            }
+        }
+        return o;
+    }
+
+    static String human(Verdict v, String question, String text, EngineSetup setup, RunOptions.Settings settings) {
+        StringBuilder b = new StringBuilder();
+        TokenUsage t = v.tokens();
+        int answered = v.tally().answered();
+        line(b, "Question", question + (text.equals(question) ? "" : "  (read as " + text + ")"));
+        line(b, "Answer", v.answer().text() + (setup.simulated() ? "  [simulated]" : ""));
+        line(b, "Confidence", String.format(Locale.ROOT, "%.0f%% (%d of %d votes)", 100 * v.confidence(),
+                v.tally().leaderCount(), answered));
+        line(b, "Status", (v.complete() ? "complete" : "incomplete") + ", " + stopReason(v) + " ("
+                + v.mode().name().toLowerCase(Locale.ROOT) + " mode, rule " + v.stoppingRule() + ")");
+        line(b, "Agents", v.started() + " started, " + v.count(AgentOutcome.Status.FINISHED) + " finished, "
+                + v.count(AgentOutcome.Status.CANCELLED) + " cancelled, " + v.count(AgentOutcome.Status.FAILED)
+                + " failed" + (v.count(AgentOutcome.Status.NOT_STARTED) > 0
+                        ? ", " + v.count(AgentOutcome.Status.NOT_STARTED) + " not started" : "")
+                + " (" + v.agents().size() + " planned)");
+        String votes = v.tally().counts().entrySet().stream()
+                .map(e -> e.getKey() + " (" + e.getValue() + (e.getValue() == 1 ? " vote)" : " votes)"))
+                .collect(Collectors.joining(", "));
+        line(b, "Votes", votes + (v.tally().unanswered() > 0 ? "; " + v.tally().unanswered() + " without an answer"
+                : ""));
+        line(b, "Latency", v.elapsed().toMillis() + " ms" + (setup.simulated() ? " (simulated, virtual clock)" : "")
+                + " of a " + Durations.format(settings.budget()) + " budget");
+        line(b, "Tokens", t.inputTokens() + " input, " + t.outputTokens() + " output, " + t.totalTokens() + " total");
+        line(b, "Engine", setup.description());
+        line(b, "Seed", settings.seed() + (settings.seedChosen() ? " (random; pass --seed " + settings.seed()
+                + " to repeat)" : ""));
+        return b.toString();
+    }
+
+    private static String stopReason(Verdict v) {
+        return switch (v.stopReason()) {
+            case RULE_SATISFIED -> "the stopping rule was satisfied";
+            case ALL_AGENTS_DONE -> "every agent ended";
+            case DEADLINE -> "the budget's deadline passed";
+            case TOKEN_BUDGET -> "the token budget was spent";
+        };
+    }
+
+    private static void line(StringBuilder b, String label, String value) {
+        b.append(String.format(Locale.ROOT, "%-11s %s%n", label, value));
+    }
+}

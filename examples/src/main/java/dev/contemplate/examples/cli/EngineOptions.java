@@ -1,0 +1,130 @@
+package dev.contemplate.examples.cli;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+
+/** The engine options shared by every command, and their resolution against the environment. */
+final class EngineOptions {
+
+    /** The environment variable with the base URL of an OpenAI-compatible server. */
+    static final String ENV_BASE_URL = "CONTEMPLATE_BASE_URL";
+    /** The environment variable with the API key of that server. */
+    static final String ENV_API_KEY = "CONTEMPLATE_API_KEY";
+    /** The environment variable with the model name on that server. */
+    static final String ENV_MODEL = "CONTEMPLATE_MODEL";
+    /** The base URL of the openai engine when none is configured. */
+    static final String OPENAI_URL = "https://api.openai.com/v1";
+
+    /** Which engine runs the agents. */
+    enum Kind {
+        /** The project's embedded ONNX engine with its demo arithmetic model. */
+        EMBEDDED,
+        /** An OpenAI-compatible server through LangChain4j. */
+        OPENAI,
+        /** The simulated engine: a research tool, not a model. */
+        SIMULATED;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * The resolved engine configuration.
+     *
+     * @param kind the engine
+     * @param baseUrl the server's base URL (openai only)
+     * @param apiKey the API key (openai only)
+     * @param model the model name (openai only)
+     */
+    record Config(Kind kind, @Nullable String baseUrl, @Nullable String apiKey, @Nullable String model) {
+    }
+
+    @Option(names = "--engine", paramLabel = "ENGINE",
+            description = "embedded, openai or simulated. Default: openai when a base URL is configured "
+                    + "(--base-url or " + ENV_BASE_URL + "), else embedded (the project's ONNX demo arithmetic "
+                    + "model). simulated is a research tool whose answers are drawn from programmed "
+                    + "distributions; its output is labelled simulated.")
+    @Nullable String engine;
+
+    @Option(names = "--base-url", paramLabel = "URL",
+            description = "Base URL of an OpenAI-compatible server, e.g. http://localhost:8000/v1 (vLLM, SGLang, "
+                    + "llama.cpp, Ollama). Default: $" + ENV_BASE_URL + "; " + OPENAI_URL + " for --engine openai "
+                    + "without one.")
+    @Nullable String baseUrl;
+
+    @Option(names = "--api-key", paramLabel = "KEY",
+            description = "API key of that server. Default: $" + ENV_API_KEY + ", else 'none' (required for "
+                    + OPENAI_URL + ").")
+    @Nullable String apiKey;
+
+    @Option(names = "--model", paramLabel = "NAME",
+            description = "Model name on that server (required for openai). Default: $" + ENV_MODEL + ".")
+    @Nullable String model;
+
+    /**
+     * Resolves the options against {@code env}.
+     *
+     * @throws CliException a usage error naming the problem
+     */
+    Config resolve(Map<String, String> env) {
+        Kind kind = null;
+        if (engine != null) {
+            try {
+                kind = Kind.valueOf(engine.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("unknown engine '" + engine + "'; valid: embedded, openai, simulated");
+            }
+        }
+        String url = firstNonBlank(baseUrl, env.get(ENV_BASE_URL));
+        if (kind == null) {
+            kind = url != null ? Kind.OPENAI : Kind.EMBEDDED;
+        }
+        if (kind != Kind.OPENAI) {
+            if (baseUrl != null || apiKey != null || model != null) {
+                throw CliException.usage("--base-url, --api-key and --model are options of --engine openai, not "
+                        + "of --engine " + kind.label());
+            }
+            return new Config(kind, null, null, null);
+        }
+        String key = firstNonBlank(apiKey, env.get(ENV_API_KEY));
+        String name = firstNonBlank(model, env.get(ENV_MODEL));
+        if (url == null) {
+            url = OPENAI_URL;
+            if (key == null) {
+                throw CliException.usage("--engine openai without a base URL uses " + OPENAI_URL
+                        + ", which needs an API key: pass --api-key KEY or set " + ENV_API_KEY
+                        + " (or point --base-url at your own server)");
+            }
+        }
+        if (name == null) {
+            throw CliException.usage("the openai engine needs a model name: pass --model NAME or set " + ENV_MODEL);
+        }
+        checkUrl(url);
+        return new Config(kind, url, key == null ? "none" : key, name);
+    }
+
+    private static void checkUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                throw CliException.usage("invalid base URL '" + url + "'; expected http(s)://host[:port]/path, e.g. "
+                        + "http://localhost:8000/v1");
+            }
+        } catch (URISyntaxException e) {
+            throw CliException.usage("invalid base URL '" + url + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static @Nullable String firstNonBlank(@Nullable String a, @Nullable String b) {
+        if (a != null && !a.isBlank()) {
+            return a.strip();
+        }
+        return b != null && !b.isBlank() ? b.strip() : null;
+    }
+}

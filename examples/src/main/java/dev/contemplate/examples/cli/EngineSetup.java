@@ -1,0 +1,306 @@
+package dev.contemplate.examples.cli;
+
+import dev.contemplate.agents.Persona;
+import dev.contemplate.agents.PromptStyle;
+import dev.contemplate.agents.Team;
+import dev.contemplate.inference.InferenceEngine;
+import dev.contemplate.inference.SamplingParameters;
+import dev.contemplate.inference.langchain4j.LangChain4jEngine;
+import dev.contemplate.inference.simulated.Scenario;
+import dev.contemplate.inference.simulated.SimulatedEngine;
+import dev.contemplate.orchestrator.Budget;
+import dev.contemplate.orchestrator.ContemplationException;
+import dev.contemplate.orchestrator.Contemplator;
+import dev.contemplate.orchestrator.Mode;
+import dev.contemplate.orchestrator.Verdict;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/**
+ * One engine, ready to run contemplations: the engine itself, how its teams are made (personas, prompt style,
+ * temperature, token limit), how it reads questions, and the clock it runs on. The simulated engine runs on a
+ * virtual clock, so its contemplations finish at once and report simulated latencies; the others run in real time.
+ * Close it to release the engine.
+ */
+final class EngineSetup implements AutoCloseable {
+
+    /** The default temperature of engines other than the embedded one. */
+    static final double DEFAULT_TEMPERATURE = 0.7;
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
+    /**
+     * What a run needs from its engine.
+     *
+     * @param seed the base seed
+     * @param maxAgents the most agents that run at once
+     * @param deadline the budget of one contemplation
+     * @param temperature the temperature, or null for the engine's default
+     * @param maxTokens the token limit per agent, or null for the engine's default
+     * @param scenarios the scenarios of the simulated engine
+     */
+    record Request(long seed, int maxAgents, Duration deadline, @Nullable Double temperature,
+            @Nullable Integer maxTokens, Function<String, Scenario> scenarios) {
+    }
+
+    /**
+     * How one contemplation ended: a verdict or a contemplation error, and its latency on the setup's clock.
+     *
+     * @param verdict the verdict, or null when it failed
+     * @param failure the failure, or null when there is a verdict
+     * @param latency time from start to verdict or failure
+     */
+    record Outcome(@Nullable Verdict verdict, @Nullable ContemplationException failure, Duration latency) {
+    }
+
+    private final EngineOptions.Kind kind;
+    private final InferenceEngine engine;
+    private final String description;
+    private final List<Persona> personas;
+    private final PromptStyle style;
+    private final double temperature;
+    private final int maxTokens;
+    private final Scheduler clock;
+    private final @Nullable VirtualTimeScheduler virtualClock;
+    private final Function<String, Optional<String>> questionReader;
+
+    private EngineSetup(EngineOptions.Kind kind, InferenceEngine engine, String description, List<Persona> personas,
+            PromptStyle style, double temperature, int maxTokens, Scheduler clock,
+            @Nullable VirtualTimeScheduler virtualClock, Function<String, Optional<String>> questionReader) {
+        this.kind = kind;
+        this.engine = engine;
+        this.description = description;
+        this.personas = List.copyOf(personas);
+        this.style = style;
+        this.temperature = temperature;
+        this.maxTokens = maxTokens;
+        this.clock = clock;
+        this.virtualClock = virtualClock;
+        this.questionReader = questionReader;
+    }
+
+    /**
+     * Returns how the engine of {@code config} reads {@code question}: the text to contemplate (the embedded model's
+     * canonical expression, the question itself for the others), or empty when the engine cannot read it. Needs
+     * no engine, so a bad question is reported before anything starts.
+     */
+    static Optional<String> readQuestion(EngineOptions.Config config, String question) {
+        return config.kind() == EngineOptions.Kind.EMBEDDED ? EmbeddedEngines.readQuestion(question)
+                : Optional.of(question);
+    }
+
+    /** Returns the usage message for a question the engine of {@code config} cannot read. */
+    static String unreadable(String question) {
+        return "the embedded arithmetic model cannot read '" + question + "'; it reads "
+                + EmbeddedEngines.QUESTION_FAMILY
+                + " (use --engine simulated or openai for other questions)";
+    }
+
+    /**
+     * Starts the engine of {@code config}.
+     *
+     * @throws CliException exit {@value ExitCodes#ENGINE_UNAVAILABLE} when the engine cannot start or the server
+     *     cannot be reached, or a usage error
+     */
+    static EngineSetup open(EngineOptions.Config config, Request request) {
+        return switch (config.kind()) {
+            case EMBEDDED -> embedded(config, request);
+            case OPENAI -> openAi(config, request);
+            case SIMULATED -> simulated(request);
+        };
+    }
+
+    private static EngineSetup embedded(EngineOptions.Config config, Request request) {
+        List<Persona> personas = EmbeddedEngines.personas();
+        double t = request.temperature() != null ? request.temperature() : EmbeddedEngines.recommendedTemperature();
+        InferenceEngine engine = EmbeddedEngines.engine();
+        int tokens = request.maxTokens() != null ? request.maxTokens() : EmbeddedEngines.MAX_TOKENS;
+        return new EngineSetup(EngineOptions.Kind.EMBEDDED, engine, EmbeddedEngines.describe(engine, personas),
+                personas, PromptStyle.PLAIN, t, tokens, Schedulers.parallel(), null,
+                q -> readQuestion(config, q));
+    }
+
+    private static EngineSetup openAi(EngineOptions.Config config, Request request) {
+        String url = config.baseUrl();
+        if (request.seed() < Integer.MIN_VALUE || request.seed() + request.maxAgents() - 1 > Integer.MAX_VALUE) {
+            throw CliException.usage("with the openai engine, seeds travel as 32-bit integers: --seed plus the number "
+                    + "of agents must stay below " + Integer.MAX_VALUE);
+        }
+        checkReachable(url);
+        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder()
+                .baseUrl(url)
+                .apiKey(config.apiKey())
+                .modelName(config.model())
+                .timeout(request.deadline().plusSeconds(10))
+                .build();
+        // a streaming model never retries by itself: retries are left to the orchestrator
+        int inFlight = Math.max(1, Math.min(request.maxAgents(), 64));
+        LangChain4jEngine engine = LangChain4jEngine.builder(model)
+                .name("openai")
+                .maxInFlight(inFlight)
+                .maxQueued(Math.max(LangChain4jEngine.DEFAULT_MAX_QUEUED, request.maxAgents()))
+                .build();
+        double t = request.temperature() != null ? request.temperature() : DEFAULT_TEMPERATURE;
+        int tokens = request.maxTokens() != null ? request.maxTokens() : 1024;
+        return new EngineSetup(EngineOptions.Kind.OPENAI, engine,
+                "openai (model " + config.model() + " at " + url + ")", List.of(Persona.PLAIN),
+                PromptStyle.STEP_BY_STEP, t, tokens, Schedulers.parallel(), null, Optional::of);
+    }
+
+    private static EngineSetup simulated(Request request) {
+        VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+        SimulatedEngine engine = SimulatedEngine.builder()
+                .scenario(request.scenarios()::apply)
+                .scheduler(clock)
+                .seed(request.seed())
+                .build();
+        double t = request.temperature() != null ? request.temperature() : DEFAULT_TEMPERATURE;
+        int tokens = request.maxTokens() != null ? request.maxTokens() : 256;
+        return new EngineSetup(EngineOptions.Kind.SIMULATED, engine, engine.describe() + "; virtual clock",
+                List.of(Persona.PLAIN), PromptStyle.PLAIN, t, tokens, clock, clock, Optional::of);
+    }
+
+    /** Fails fast, in one line, when nothing listens at the server's host and port. */
+    private static void checkReachable(String url) {
+        URI uri = URI.create(url);
+        boolean https = uri.getScheme().toLowerCase(Locale.ROOT).equals("https");
+        int port = uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), port), (int) CONNECT_TIMEOUT.toMillis());
+        } catch (IOException | IllegalArgumentException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (e instanceof java.net.UnknownHostException) {
+                reason = "unknown host " + uri.getHost();
+            }
+            throw CliException.unavailable("cannot reach the engine at " + url + ": " + reason, e);
+        }
+    }
+
+    EngineOptions.Kind kind() {
+        return kind;
+    }
+
+    InferenceEngine engine() {
+        return engine;
+    }
+
+    /** Returns the one-line description used in every report. */
+    String description() {
+        return description;
+    }
+
+    /** Returns whether this is the simulated engine, whose output is no model's. */
+    boolean simulated() {
+        return kind == EngineOptions.Kind.SIMULATED;
+    }
+
+    /** Returns "virtual" for the simulated engine's clock, else "real". */
+    String clockName() {
+        return virtualClock != null ? "virtual" : "real";
+    }
+
+    /** Returns the personas, cycled over the agents; the first is the single agent of N = 1. */
+    List<Persona> personas() {
+        return personas;
+    }
+
+    double temperature() {
+        return temperature;
+    }
+
+    int maxTokens() {
+        return maxTokens;
+    }
+
+    /** Returns the text to contemplate for {@code question}, or empty when the engine cannot read it. */
+    Optional<String> read(String question) {
+        return questionReader.apply(question);
+    }
+
+    /** Returns a team of {@code size} agents: personas cycled, agent i seeded with {@code seed + i}. */
+    Team team(int size, long seed) {
+        return Team.builder()
+                .size(size)
+                .personas(personas)
+                .styles(List.of(style))
+                .temperatures(List.of(temperature))
+                .sampling(SamplingParameters.builder().maxTokens(maxTokens).build())
+                .seed(seed)
+                .build();
+    }
+
+    /** Returns a contemplator builder with this engine and clock. */
+    Contemplator.Builder contemplator() {
+        return Contemplator.builder().engine(engine).clock(clock);
+    }
+
+    /** Runs one contemplation to its verdict or failure, measuring its latency on this setup's clock. */
+    Outcome run(Contemplator contemplator, String question, Mode mode, Budget budget) {
+        long start = now();
+        AtomicLong end = new AtomicLong(Long.MIN_VALUE);
+        Mono<Verdict> call = contemplator.contemplate(question, mode, budget).doOnTerminate(() -> end.set(now()));
+        try {
+            Verdict v;
+            if (virtualClock == null) {
+                v = call.block();
+            } else {
+                CompletableFuture<Verdict> future = call.toFuture();
+                virtualClock.advanceTimeBy(budget.deadline().plusMillis(1));
+                if (!future.isDone()) {
+                    future.cancel(true);
+                    throw new IllegalStateException("the simulated contemplation did not end at its deadline");
+                }
+                v = unwrap(future);
+            }
+            return new Outcome(v, null, latency(start, end));
+        } catch (ContemplationException e) {
+            return new Outcome(null, e, latency(start, end));
+        }
+    }
+
+    private Duration latency(long start, AtomicLong end) {
+        long stop = end.get() == Long.MIN_VALUE ? now() : end.get();
+        return Duration.ofNanos(stop - start);
+    }
+
+    private static Verdict unwrap(CompletableFuture<Verdict> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    private long now() {
+        return virtualClock != null ? virtualClock.now(TimeUnit.NANOSECONDS) : System.nanoTime();
+    }
+
+    /** Closes the engine and disposes the virtual clock. */
+    @Override
+    public void close() {
+        engine.close();
+        if (virtualClock != null) {
+            virtualClock.dispose();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.contemplate.examples.cli;
+
+import dev.contemplate.aggregation.AnswerExtractor;
+import dev.contemplate.aggregation.AnswerExtractors;
+import dev.contemplate.aggregation.StoppingRule;
+import dev.contemplate.aggregation.StoppingRules;
+import dev.contemplate.orchestrator.Mode;
+import dev.contemplate.orchestrator.Scheduling;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+
+/** The contemplation options shared by {@code ask} and {@code bench}, and their validation. */
+final class RunOptions {
+
+    /** The validated settings of one command. */
+    record Settings(Mode mode, Duration budget, StoppingRule rule, AnswerExtractor extractor, long seed,
+            boolean seedChosen, Scheduling scheduling, @Nullable Integer waves, @Nullable Double temperature,
+            @Nullable Integer maxTokens) {
+    }
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "contemplate",
+            description = "fast (one agent: the team's first), contemplate (the whole team, stopping early when "
+                    + "the rule is satisfied) or auto (one agent, then growing waves 1, 2, 4, ... while the rule is "
+                    + "unsatisfied). Default: ${DEFAULT-VALUE}.")
+    String mode = "contemplate";
+
+    @Option(names = "--budget", paramLabel = "DURATION", defaultValue = "60s",
+            description = "Latency budget of one contemplation, never overrun: 3s, 500ms, 2m, 1.5s or PT3S. At the "
+                    + "deadline the best answer so far is returned, marked incomplete. Default: ${DEFAULT-VALUE}.")
+    String budget = "60s";
+
+    @Option(names = "--stop", paramLabel = "RULE", defaultValue = "beta:0.95",
+            description = "Stopping rule: beta[:T] (Adaptive-Consistency), esc[:W] (early-stopping "
+                    + "self-consistency), unassailable (stop when the leader cannot be caught), fixed (never stop "
+                    + "early) or fixed:K (stop after K samples). Default: ${DEFAULT-VALUE}.")
+    String stop = "beta:0.95";
+
+    @Option(names = "--extract", paramLabel = "EXTRACTOR", defaultValue = "numeric",
+            description = "Answer extractor: " + AnswerExtractors.SPECS + ". Default: ${DEFAULT-VALUE}.")
+    String extract = "numeric";
+
+    @Option(names = "--seed", paramLabel = "S",
+            description = "Base seed: agent i samples with seed S+i, so a run can be repeated. Default: a random "
+                    + "seed, reported in the output.")
+    @Nullable Long seed;
+
+    @Option(names = "--waves", paramLabel = "K",
+            description = "In contemplate mode, start agents in waves of K, each only if the rule is still "
+                    + "unsatisfied (saves tokens on pay-per-token APIs). Default: all agents at once.")
+    @Nullable Integer waves;
+
+    @Option(names = "--temperature", paramLabel = "T",
+            description = "Sampling temperature of every agent. Default: the embedded model's recommended "
+                    + "temperature, else 0.7.")
+    @Nullable Double temperature;
+
+    @Option(names = "--max-tokens", paramLabel = "N",
+            description = "Most tokens each agent generates. Default: " + EmbeddedEngines.MAX_TOKENS
+                    + " for the embedded model, 1024 for openai, 256 for simulated.")
+    @Nullable Integer maxTokens;
+
+    @Option(names = "--json", description = "Print exactly one JSON object instead of the summary.")
+    boolean json;
+
+    /**
+     * Validates and parses the options.
+     *
+     * @throws CliException a usage error naming the first bad value
+     */
+    Settings settings() {
+        Mode m = switch (mode.strip().toLowerCase(Locale.ROOT)) {
+            case "fast" -> Mode.FAST;
+            case "contemplate" -> Mode.CONTEMPLATE;
+            case "auto" -> Mode.AUTO;
+            default -> throw CliException.usage("unknown mode '" + mode + "'; valid: fast, contemplate, auto");
+        };
+        Duration d;
+        try {
+            d = Durations.parse(budget);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage(), e);
+        }
+        StoppingRule rule;
+        try {
+            rule = StoppingRules.parse(stop);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage(), e);
+        }
+        AnswerExtractor extractor;
+        try {
+            extractor = AnswerExtractors.parse(extract);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage(), e);
+        }
+        if (waves != null && waves < 1) {
+            throw CliException.usage("--waves must be at least 1 but was " + waves);
+        }
+        if (temperature != null && !(temperature >= 0 && temperature <= 10)) {
+            throw CliException.usage("--temperature must be between 0 and 10 but was " + temperature);
+        }
+        if (maxTokens != null && maxTokens < 1) {
+            throw CliException.usage("--max-tokens must be at least 1 but was " + maxTokens);
+        }
+        boolean chosen = seed == null;
+        long s = chosen ? ThreadLocalRandom.current().nextLong(1, 1_000_000_000L) : seed;
+        Scheduling scheduling = waves == null ? Scheduling.allAtOnce() : Scheduling.waves(waves);
+        return new Settings(m, d, rule, extractor, s, chosen, scheduling, waves, temperature, maxTokens);
+    }
+
+    /** Returns how the extractor is named in reports. */
+    static String extractorName(AnswerExtractor extractor) {
+        return extractor.toString();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.contemplate.examples.research;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
+import java.util.Optional;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** The recorded-sample formats {@link ReplayReader} reads, one JSON object a line. */
+public enum ReplayFormat {
+
+    /**
+     * Early-Stopping Self-Consistency's files: {@code question} (optional, not used), {@code answer} (the gold
+     * answer) and {@code generated_answer}, the list of sampled raw texts; each text goes through the answer
+     * extractor. Recognised by its {@code generated_answer} field.
+     */
+    ESC("esc", "generated_answer"),
+
+    /**
+     * Adaptive-Consistency's files: {@code answers}, the list of already extracted answers, and {@code target},
+     * the gold answer. Recognised by its {@code answers} field.
+     */
+    ADAPTIVE("adaptive", "answers"),
+
+    /**
+     * A compact count form: {@code {"gold": "...", "counts": {"answer": count, ...}}}, expanded to a list of
+     * samples. Recognised by its {@code counts} field.
+     */
+    COMPACT("compact", "counts");
+
+    private final String id;
+    private final String signature;
+
+    ReplayFormat(String id, String signature) {
+        this.id = id;
+        this.signature = signature;
+    }
+
+    /** Returns the name used on the command line and in reports: {@code esc}, {@code adaptive} or {@code compact}. */
+    public String id() {
+        return id;
+    }
+
+    /** Returns the field whose presence identifies the format. */
+    public String signature() {
+        return signature;
+    }
+
+    /**
+     * Returns the format of a record, judged by which signature field it has ({@code generated_answer}, then
+     * {@code answers}, then {@code counts}), or empty when it is not an object or has none of them.
+     */
+    public static Optional<ReplayFormat> detect(JsonNode record) {
+        if (record == null || !record.isObject()) {
+            return Optional.empty();
+        }
+        for (ReplayFormat f : values()) {
+            if (record.has(f.signature)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Returns the format named {@code name} (case-insensitive).
+     *
+     * @throws IllegalArgumentException naming the valid names if there is no such format
+     */
+    public static ReplayFormat parse(String name) {
+        String n = name.strip().toLowerCase(Locale.ROOT);
+        for (ReplayFormat f : values()) {
+            if (f.id.equals(n)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("unknown format '" + name + "'; valid: esc, adaptive, compact");
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+
+    /** Picocli converter for {@code --format}. */
+    public static final class Converter implements ITypeConverter<ReplayFormat> {
+        @Override
+        public ReplayFormat convert(String value) {
+            try {
+                return parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package dev.contemplate.examples.research;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.contemplate.aggregation.Answer;
+import dev.contemplate.aggregation.AnswerExtractor;
+import dev.contemplate.aggregation.AnswerExtractors;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads recorded samples, one JSON object a line, in one of the {@link ReplayFormat}s.
+ *
+ * <p><b>Format.</b> Forced, or detected from the first line that is a JSON object with a signature field
+ * ({@code generated_answer}: ESC, {@code answers}: Adaptive-Consistency, {@code counts}: compact); every later line
+ * must then be in that format. Lines before it that are not such an object are malformed.
+ *
+ * <p><b>Answers.</b> With an extractor given, it is used for every question; without one, per question:
+ * {@link AnswerExtractors#lastLetters() letters} if the gold answer (stripped) is made of letters only, else
+ * {@link AnswerExtractors#numeric() numeric}. Multiple-choice data needs {@code choice} given explicitly. Then:
+ * <ul>
+ *   <li>the gold answer is keyed by the extractor when it yields something, else by the gold stripped and
+ *       lower-cased;</li>
+ *   <li>ESC samples are raw texts: a sample is what the extractor yields, or "no answer";</li>
+ *   <li>Adaptive-Consistency and compact samples are already extracted answers: keyed like the gold (extractor,
+ *       else stripped and lower-cased); one that is blank, or a JSON {@code null} in a list, is a sample without an
+ *       answer;</li>
+ *   <li>scalars may be strings, numbers (written in plain decimal, {@code 18.0} stays {@code 18.0} and the numeric
+ *       extractor keys it {@code 18}) or booleans.</li>
+ * </ul>
+ * Each sample is extracted once, here; replays only compare keys. A JSON {@code null} in an ESC
+ * {@code generated_answer} list is a sample without an answer.
+ *
+ * <p><b>Malformed lines</b> (bad JSON, not an object, a missing or blank gold, a missing sample list, a wrong type,
+ * an empty sample list, a negative or fractional count, more than {@value #MAX_SAMPLES_PER_LINE} samples) are
+ * returned as {@link MalformedLine}s with their 1-based line number, never dropped silently. Blank lines are not
+ * records and are passed over.
+ */
+public final class ReplayReader {
+
+    /** The most samples one line may hold (a compact line is expanded to this many at most). */
+    public static final int MAX_SAMPLES_PER_LINE = 1_000_000;
+
+    private static final Pattern LETTERS = Pattern.compile("\\p{L}+");
+    private static final ObjectReader JSON = new ObjectMapper().readerFor(JsonNode.class)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final Optional<ReplayFormat> forcedFormat;
+    private final Optional<AnswerExtractor> forcedExtractor;
+
+    /**
+     * @param format the format to read, or empty to detect it
+     * @param extractor the extractor for every question, or empty for the per-question default
+     */
+    public ReplayReader(Optional<ReplayFormat> format, Optional<AnswerExtractor> extractor) {
+        this.forcedFormat = format;
+        this.forcedExtractor = extractor;
+    }
+
+    /** Reads {@code file} as UTF-8. */
+    public ReplayData read(Path file) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(in);
+        }
+    }
+
+    /** Reads every line of {@code in}. */
+    public ReplayData read(BufferedReader in) throws IOException {
+        Optional<ReplayFormat> format = forcedFormat;
+        List<ReplayQuestion> questions = new ArrayList<>();
+        List<MalformedLine> malformed = new ArrayList<>();
+        Map<String, Integer> extractors = new LinkedHashMap<>();
+        int lineNo = 0;
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode node = parseJson(line);
+                if (format.isEmpty()) {
+                    format = ReplayFormat.detect(node);
+                    if (format.isEmpty()) {
+                        throw new Malformed(node.isObject()
+                                ? "no known format: expected a field 'generated_answer' (esc), 'answers' (adaptive)"
+                                        + " or 'counts' (compact)"
+                                : "expected a JSON object but was " + kind(node));
+                    }
+                }
+                ReplayQuestion q = parse(format.get(), node, lineNo);
+                questions.add(q);
+                extractors.merge(q.extractor(), 1, Integer::sum);
+            } catch (Malformed e) {
+                malformed.add(new MalformedLine(lineNo, e.getMessage()));
+            }
+        }
+        return new ReplayData(format, questions, malformed, extractors);
+    }
+
+    private static JsonNode parseJson(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new Malformed("bad JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private ReplayQuestion parse(ReplayFormat format, JsonNode node, int line) {
+        if (!node.isObject()) {
+            throw new Malformed("expected a JSON object but was " + kind(node));
+        }
+        switch (format) {
+            case ESC:
+                return esc(node, line);
+            case ADAPTIVE:
+                return adaptive(node, line);
+            case COMPACT:
+                return compact(node, line);
+            default:
+                throw new IllegalStateException("unknown format " + format);
+        }
+    }
+
+    private ReplayQuestion esc(JsonNode node, int line) {
+        String gold = gold(node, "answer");
+        AnswerExtractor ex = extractorFor(gold);
+        JsonNode list = list(node, "generated_answer");
+        List<Optional<Answer>> samples = new ArrayList<>(list.size());
+        Map<String, Optional<Answer>> cache = new HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode e = list.get(i);
+            if (e.isNull()) {
+                samples.add(Optional.empty());
+            } else if (e.isTextual()) {
+                samples.add(cache.computeIfAbsent(e.textValue(), ex::extract));
+            } else {
+                throw new Malformed("generated_answer[" + i + "] must be a string but was " + kind(e));
+            }
+        }
+        return question(line, gold, ex, samples, true);
+    }
+
+    private ReplayQuestion adaptive(JsonNode node, int line) {
+        String gold = gold(node, "target");
+        AnswerExtractor ex = extractorFor(gold);
+        JsonNode list = list(node, "answers");
+        List<Optional<Answer>> samples = new ArrayList<>(list.size());
+        Map<String, Optional<Answer>> cache = new HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode e = list.get(i);
+            if (e.isNull()) {
+                samples.add(Optional.empty());
+            } else if (isScalar(e)) {
+                samples.add(cache.computeIfAbsent(scalar(e), t -> normalise(t, ex)));
+            } else {
+                throw new Malformed("answers[" + i + "] must be a string, number or boolean but was " + kind(e));
+            }
+        }
+        return question(line, gold, ex, samples, true);
+    }
+
+    private ReplayQuestion compact(JsonNode node, int line) {
+        String gold = gold(node, "gold");
+        AnswerExtractor ex = extractorFor(gold);
+        JsonNode counts = node.get("counts");
+        if (counts == null) {
+            throw new Malformed("missing field 'counts'");
+        }
+        if (!counts.isObject()) {
+            throw new Malformed("field 'counts' must be an object of answer to count but was " + kind(counts));
+        }
+        List<Optional<Answer>> samples = new ArrayList<>();
+        long total = 0;
+        for (Map.Entry<String, JsonNode> e : counts.properties()) {
+            JsonNode c = e.getValue();
+            if (!c.isIntegralNumber() || !c.canConvertToLong() || c.longValue() < 0) {
+                throw new Malformed("counts['" + e.getKey() + "'] must be a non-negative integer but was "
+                        + (c.isNumber() ? c.asText() : kind(c)));
+            }
+            total += c.longValue();
+            if (total > MAX_SAMPLES_PER_LINE) {
+                throw new Malformed("field 'counts' holds more than " + MAX_SAMPLES_PER_LINE + " samples");
+            }
+            Optional<Answer> a = normalise(e.getKey(), ex);
+            for (long k = 0; k < c.longValue(); k++) {
+                samples.add(a);
+            }
+        }
+        if (samples.isEmpty()) {
+            throw new Malformed("field 'counts' holds no samples");
+        }
+        return question(line, gold, ex, samples, false);
+    }
+
+    private static ReplayQuestion question(int line, String gold, AnswerExtractor ex, List<Optional<Answer>> samples,
+            boolean ordered) {
+        String goldKey = normalise(gold, ex).map(Answer::key).orElseThrow();
+        return new ReplayQuestion(line, gold, goldKey, samples, ordered, ex.toString());
+    }
+
+    private AnswerExtractor extractorFor(String gold) {
+        return forcedExtractor.orElseGet(() -> defaultExtractor(gold));
+    }
+
+    /**
+     * Returns the extractor used when none is given: {@code letters} when {@code gold} (stripped) consists of
+     * letters only, else {@code numeric}.
+     */
+    public static AnswerExtractor defaultExtractor(String gold) {
+        return LETTERS.matcher(gold.strip()).matches() ? AnswerExtractors.lastLetters() : AnswerExtractors.numeric();
+    }
+
+    /**
+     * Keys an answer or a gold: what {@code extractor} yields, else {@code text} stripped and lower-cased; empty
+     * when that is blank.
+     */
+    public static Optional<Answer> normalise(String text, AnswerExtractor extractor) {
+        Optional<Answer> a = extractor.extract(text);
+        if (a.isPresent()) {
+            return a;
+        }
+        String stripped = text.strip();
+        return stripped.isEmpty() ? Optional.empty()
+                : Optional.of(new Answer(stripped.toLowerCase(Locale.ROOT), stripped));
+    }
+
+    private static String gold(JsonNode node, String field) {
+        JsonNode g = node.get(field);
+        if (g == null) {
+            throw new Malformed("missing field '" + field + "'");
+        }
+        if (g.isNull() || !isScalar(g)) {
+            throw new Malformed("field '" + field + "' must be a string, number or boolean but was " + kind(g));
+        }
+        String text = scalar(g);
+        if (text.isBlank()) {
+            throw new Malformed("field '" + field + "' is blank");
+        }
+        return text;
+    }
+
+    private static JsonNode list(JsonNode node, String field) {
+        JsonNode l = node.get(field);
+        if (l == null) {
+            throw new Malformed("missing field '" + field + "'");
+        }
+        if (!l.isArray()) {
+            throw new Malformed("field '" + field + "' must be a list but was " + kind(l));
+        }
+        if (l.isEmpty()) {
+            throw new Malformed("field '" + field + "' is an empty list");
+        }
+        if (l.size() > MAX_SAMPLES_PER_LINE) {
+            throw new Malformed("field '" + field + "' holds more than " + MAX_SAMPLES_PER_LINE + " samples");
+        }
+        return l;
+    }
+
+    private static boolean isScalar(JsonNode n) {
+        return n.isTextual() || n.isNumber() || n.isBoolean();
+    }
+
+    private static String scalar(JsonNode n) {
+        if (n.isTextual()) {
+            return n.textValue();
+        }
+        if (n.isIntegralNumber()) {
+            return n.bigIntegerValue().toString();
+        }
+        if (n.isNumber()) {
+            return n.decimalValue().toPlainString();
+        }
+        return n.asText();
+    }
+
+    private static String kind(JsonNode n) {
+        switch (n.getNodeType()) {
+            case ARRAY:
+                return "a list";
+            case OBJECT:
+                return "an object";
+            case STRING:
+                return "a string";
+            case NUMBER:
+                return "a number";
+            case BOOLEAN:
+                return "a boolean";
+            case NULL:
+                return "null";
+            default:
+                return n.getNodeType().toString().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A line's rejection; cheap, without a stack trace. */
+    private static final class Malformed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Malformed(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package dev.contemplate.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@code contemplate ask}, run in-process over the simulated engine and a local OpenAI-compatible server. */
+class AskCommandTest {
+
+    private static void assertRequiredFields(JsonNode json) {
+        assertThat(json.isObject()).isTrue();
+        for (String field : List.of("question", "answer", "confidence", "complete", "stopReason", "agents", "votes",
+                "latencyMs", "tokens", "engine", "simulated", "mode", "stoppingRule", "agentOutcomes")) {
+            assertThat(json.has(field)).as("field %s in %s", field, json).isTrue();
+        }
+        for (String field : List.of("started", "finished", "cancelled", "failed")) {
+            assertThat(json.path("agents").path(field).isIntegralNumber()).as("agents.%s", field).isTrue();
+        }
+        for (String field : List.of("input", "output", "total")) {
+            assertThat(json.path("tokens").path(field).isIntegralNumber()).as("tokens.%s", field).isTrue();
+        }
+        assertThat(json.path("tokens").path("total").asLong())
+                .isEqualTo(json.path("tokens").path("input").asLong() + json.path("tokens").path("output").asLong());
+        for (JsonNode agent : json.path("agentOutcomes")) {
+            for (String field : List.of("id", "status", "answer", "tokens", "latencyMs", "error")) {
+                assertThat(agent.has(field)).as("agentOutcomes[].%s in %s", field, agent).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void askJsonOverTheSimulatedEngineIsOneObjectWithEveryFieldAndSaysSimulated() {
+        Cli.Result r = Cli.run("ask", "--engine", "simulated", "--agents", "8", "--seed", "11", "--json",
+                "What is 2+2?");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        JsonNode json = r.json();
+        assertRequiredFields(json);
+        assertThat(json.path("engine").asText()).startsWith("simulated");
+        assertThat(json.path("simulated").asBoolean()).isTrue();
+        assertThat(json.path("question").asText()).isEqualTo("What is 2+2?");
+        assertThat(json.path("mode").asText()).isEqualTo("contemplate");
+        assertThat(json.path("stoppingRule").asText()).isEqualTo("beta:0.95");
+        assertThat(json.path("seed").asLong()).isEqualTo(11);
+        assertThat(json.path("agentOutcomes")).hasSize(8);
+        JsonNode agents = json.path("agents");
+        assertThat(agents.path("started").asInt()).isEqualTo(8);
+        assertThat(agents.path("finished").asInt() + agents.path("cancelled").asInt() + agents.path("failed").asInt())
+                .isEqualTo(8);
+        int votes = 0;
+        for (JsonNode v : json.path("votes")) {
+            votes += v.asInt();
+        }
+        assertThat(votes).isEqualTo(agents.path("finished").asInt());
+        assertThat(json.path("votes").has(json.path("answer").asText())).isTrue();
+        assertThat(json.path("confidence").asDouble()).isBetween(0.0, 1.0);
+        assertThat(json.path("agentOutcomes").get(0).path("id").asText()).isEqualTo("agent-1");
+    }
+
+    @Test
+    void theSameSeedRepeatsTheSimulatedRunExactly() {
+        Cli.Result a = Cli.run("ask", "--engine", "simulated", "--seed", "5", "--json", "What is 17*3?");
+        Cli.Result b = Cli.run("ask", "--engine", "simulated", "--seed", "5", "--json", "What is 17*3?");
+        assertThat(a.exitCode()).isZero();
+        assertThat(b.out()).isEqualTo(a.out());
+        Cli.Result c = Cli.run("ask", "--engine", "simulated", "--seed", "6", "--json", "What is 17*3?");
+        assertThat(c.out()).isNotEqualTo(a.out());
+    }
+
+    @Test
+    void theStoppingRuleAndModesShapeTheRun() {
+        JsonNode fast = Cli.run("ask", "--engine", "simulated", "--mode", "fast", "--seed", "1", "--json",
+                "What is 2+2?").json();
+        assertThat(fast.path("mode").asText()).isEqualTo("fast");
+        assertThat(fast.path("agents").path("started").asInt()).isEqualTo(1);
+
+        JsonNode fixed = Cli.run("ask", "--engine", "simulated", "--stop", "fixed:3", "--agents", "10", "--seed", "1",
+                "--json", "What is 2+2?").json();
+        assertThat(fixed.path("stoppingRule").asText()).isEqualTo("fixed:3");
+        assertThat(fixed.path("stopReason").asText()).isEqualTo("RULE_SATISFIED");
+        assertThat(fixed.path("agents").path("finished").asInt() + fixed.path("agents").path("failed").asInt())
+                .isEqualTo(3);
+        assertThat(fixed.path("agents").path("cancelled").asInt()).isEqualTo(7);
+
+        JsonNode waves = Cli.run("ask", "--engine", "simulated", "--stop", "fixed:2", "--waves", "2", "--agents",
+                "10", "--seed", "1", "--json", "What is 2+2?").json();
+        assertThat(waves.path("agents").path("started").asInt()).isEqualTo(2);
+        assertThat(waves.path("agents").path("notStarted").asInt()).isEqualTo(8);
+    }
+
+    @Test
+    void atTheDeadlineTheBestAnswerSoFarIsMarkedIncomplete() {
+        // simulated texts take about 0.6 s to 2.5 s on the virtual clock: a 1.2 s budget cuts the slow ones
+        JsonNode json = Cli.run("ask", "--engine", "simulated", "--stop", "fixed", "--agents", "12", "--seed", "3",
+                "--budget", "1.2s", "--json", "What is 2+2?").json();
+        assertThat(json.path("complete").asBoolean()).isFalse();
+        assertThat(json.path("stopReason").asText()).isEqualTo("DEADLINE");
+        assertThat(json.path("latencyMs").asLong()).isEqualTo(1200);
+        assertThat(json.path("agents").path("cancelled").asInt()).isPositive();
+    }
+
+    @Test
+    void theHumanSummaryNamesTheAnswerTheAgentsAndTheSimulatedEngine() {
+        Cli.Result r = Cli.run("ask", "--engine", "simulated", "--seed", "2", "What", "is", "2+2?");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Question    What is 2+2?", "Answer ", "[simulated]", "Confidence", "Status",
+                "Agents      8 started", "Votes", "Latency", "Tokens", "Engine      simulated", "Seed        2");
+    }
+
+    @Test
+    void askJsonOverAnOpenAiCompatibleServerSendsSeededStreamingRequests() throws IOException {
+        try (OpenAiTestServer server = new OpenAiTestServer()) {
+            Cli.Result r = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model",
+                    "test-model", "--agents", "4", "--stop", "fixed", "--seed", "100", "--json", "What is 6*7?");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            JsonNode json = r.json();
+            assertRequiredFields(json);
+            assertThat(json.path("answer").asText()).isEqualTo("42");
+            assertThat(json.path("confidence").asDouble()).isEqualTo(1.0);
+            assertThat(json.path("engine").asText()).startsWith("openai").contains("test-model");
+            assertThat(json.path("simulated").asBoolean()).isFalse();
+            assertThat(json.path("agents").path("finished").asInt()).isEqualTo(4);
+            assertThat(json.path("votes").path("42").asInt()).isEqualTo(4);
+            assertThat(json.path("tokens").path("output").asLong()).isEqualTo(4 * 5);
+            assertThat(server.bodies()).hasSize(4);
+            List<Long> seeds = new ArrayList<>();
+            for (JsonNode body : server.bodies()) {
+                assertThat(body.path("stream").asBoolean()).isTrue();
+                assertThat(body.path("model").asText()).isEqualTo("test-model");
+                seeds.add(body.path("seed").asLong());
+            }
+            assertThat(seeds).containsExactlyInAnyOrder(100L, 101L, 102L, 103L);
+        }
+    }
+
+    @Test
+    void theBaseUrlFromTheEnvironmentSelectsTheOpenAiEngine() throws IOException {
+        try (OpenAiTestServer server = new OpenAiTestServer()) {
+            Map<String, String> env = Map.of(EngineOptions.ENV_BASE_URL, server.baseUrl(),
+                    EngineOptions.ENV_MODEL, "env-model", EngineOptions.ENV_API_KEY, "secret");
+            Cli.Result r = Cli.run(env, "ask", "--agents", "2", "--json", "What is 6*7?");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.json().path("engine").asText()).startsWith("openai (model env-model");
+            assertThat(server.bodies()).allSatisfy(b -> assertThat(b.path("model").asText()).isEqualTo("env-model"));
+        }
+    }
+
+    @Test
+    void whenEveryAgentFailsOneLineNamesTheCauseWithExitCode1() throws IOException {
+        try (OpenAiTestServer server = new OpenAiTestServer()) {
+            Cli.Result r = Cli.run("ask", "--base-url", server.baseUrl(), "--model", "m", "--agents", "3",
+                    "please fail");
+            assertThat(r.exitCode()).isEqualTo(ExitCodes.NO_ANSWER);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.errLines()).hasSize(1);
+            assertThat(r.err()).startsWith("contemplate ask: no answer: every agent failed: 3 agents failed:");
+        }
+    }
+
+    @Test
+    void aTimeoutWithoutAnyAnswerIsOneLineWithExitCode1() {
+        Cli.Result r = Cli.run("ask", "--engine", "simulated", "--budget", "100ms", "What is 2+2?");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.NO_ANSWER);
+        assertThat(r.errLines()).singleElement().asString()
+                .contains("no agent answered within the budget of 100 ms");
+    }
+
+    @Test
+    void anUnreachableServerIsOneLineWithExitCode3() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Cli.Result r = Cli.run("ask", "--base-url", "http://127.0.0.1:" + port + "/v1", "--model", "m", "q");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.ENGINE_UNAVAILABLE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).singleElement().asString()
+                .startsWith("contemplate ask: cannot reach the engine at http://127.0.0.1:" + port + "/v1");
+    }
+
+    static List<Arguments> badInputs() {
+        return List.of(
+                Arguments.of(List.of("ask"), "Missing required parameter"),
+                Arguments.of(List.of("ask", ""), "the question is empty"),
+                Arguments.of(List.of("ask", "  ", " "), "the question is empty"),
+                Arguments.of(List.of("ask", "--agents", "0", "q"), "between 1 and"),
+                Arguments.of(List.of("ask", "--agents", "-3", "q"), "between 1 and"),
+                Arguments.of(List.of("ask", "--agents", "many", "q"), "'many' is not an int"),
+                Arguments.of(List.of("ask", "--budget", "3", "q"), "cannot read budget '3'"),
+                Arguments.of(List.of("ask", "--budget", "soon", "q"), "cannot read budget 'soon'"),
+                Arguments.of(List.of("ask", "--budget", "0s", "q"), "budget must be positive"),
+                Arguments.of(List.of("ask", "--stop", "maybe", "q"), "unknown stopping rule 'maybe'"),
+                Arguments.of(List.of("ask", "--stop", "beta:2", "q"), "threshold"),
+                Arguments.of(List.of("ask", "--mode", "slow", "q"), "unknown mode 'slow'"),
+                Arguments.of(List.of("ask", "--extract", "vibes", "q"), "unknown answer extractor 'vibes'"),
+                Arguments.of(List.of("ask", "--engine", "gpu", "q"), "unknown engine 'gpu'"),
+                Arguments.of(List.of("ask", "--waves", "0", "q"), "--waves must be at least 1"),
+                Arguments.of(List.of("ask", "--temperature", "-1", "q"), "--temperature"),
+                Arguments.of(List.of("ask", "--bogus", "q"), "Unknown option: '--bogus'"),
+                Arguments.of(List.of("ask", "--engine", "simulated", "--model", "m", "q"),
+                        "options of --engine openai"),
+                Arguments.of(List.of("ask", "--engine", "openai", "q"), "needs an API key"),
+                Arguments.of(List.of("ask", "--engine", "openai", "--base-url", "http://localhost:1/v1", "q"),
+                        "needs a model name"),
+                Arguments.of(List.of("ask", "--base-url", "localhost:8000", "--model", "m", "q"), "invalid base URL"),
+                Arguments.of(List.of("ask", "Tell me a joke"), "the embedded arithmetic model cannot read"),
+                Arguments.of(List.of(), "missing command"),
+                Arguments.of(List.of("frobnicate"), "Unmatched argument"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badInputs")
+    void badInputGetsOneLineOnStandardErrorAndExitCode2(List<String> args, String message) {
+        Cli.Result r = Cli.run(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).as(r.err()).singleElement().asString().contains(message).startsWith("contemplate");
+        assertThat(r.err()).doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void helpDocumentsTheEnvironmentAndExitCodes() {
+        Cli.Result r = Cli.run("ask", "--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("CONTEMPLATE_BASE_URL", "CONTEMPLATE_API_KEY", "CONTEMPLATE_MODEL", "--engine",
+                "--budget", "--stop", "--extract", "--seed", "--waves", "--temperature", "--json", "Exit codes");
+        Cli.Result root = Cli.run("--help");
+        assertThat(root.out()).contains("ask", "bench", "CONTEMPLATE_BASE_URL");
+        assertThat(Cli.run("--version").out()).startsWith("contemplate ");
+    }
+}

@@ -1,0 +1,64 @@
+package dev.contemplate.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The default engine without any configuration: the embedded ONNX engine with the demo arithmetic model. Only the
+ * wiring is checked (a mixed team of strategies, the canonical question, the model's token limit), not the model's
+ * accuracy.
+ */
+class EmbeddedEngineTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void withoutAConfiguredEngineTheEmbeddedModelAnswersWithAMixedTeamOfStrategies() {
+        Cli.Result r = Cli.run("ask", "-n", "4", "--seed", "3", "--json", "What is 54 + 39 - 25 + 73?");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = r.json();
+        assertThat(json.path("engine").asText()).startsWith("embedded");
+        assertThat(json.path("simulated").asBoolean()).isFalse();
+        assertThat(json.path("contemplated").asText()).isEqualTo("54+39-25+73");
+        assertThat(json.path("maxTokens").asInt()).isEqualTo(EmbeddedEngines.MAX_TOKENS);
+        assertThat(json.path("temperature").asDouble()).isEqualTo(EmbeddedEngines.recommendedTemperature());
+        List<String> personas = new ArrayList<>();
+        for (JsonNode a : json.path("agentOutcomes")) {
+            personas.add(a.path("persona").asText());
+            assertThat(a.path("tokens").path("output").asInt()).isBetween(1, EmbeddedEngines.MAX_TOKENS);
+        }
+        List<String> strategies = EmbeddedEngines.personas().stream().map(p -> p.name()).toList();
+        assertThat(personas).hasSize(4);
+        for (int i = 0; i < personas.size(); i++) {
+            assertThat(personas.get(i)).isEqualTo(strategies.get(i % strategies.size()));
+        }
+    }
+
+    @Test
+    void benchOverTheEmbeddedModelSkipsQuestionsItCannotRead() throws IOException {
+        Path file = dir.resolve("arith.jsonl");
+        Files.write(file, List.of(
+                "{\"question\": \"42+51+10+47\", \"answer\": \"150\"}",
+                "{\"question\": \"What is the capital of France?\", \"answer\": \"Paris\"}",
+                "{\"question\": \"What is 54+31+71-8?\", \"answer\": 148}"));
+        Cli.Result r = Cli.run("bench", "--dataset", file.toString(), "--agents", "3", "--seed", "1", "--extract",
+                "numeric", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = r.json();
+        assertThat(json.path("questions").asInt()).isEqualTo(2);
+        assertThat(json.path("skipped").get(0).path("line").asInt()).isEqualTo(2);
+        assertThat(json.path("baseline").asText()).isEqualTo("1 agent: the team's first persona ("
+                + EmbeddedEngines.personas().get(0).name() + ")");
+        assertThat(json.path("results")).hasSize(2);
+        assertThat(r.errLines()).singleElement().asString().contains("line 2 skipped");
+    }
+}

@@ -1,0 +1,544 @@
+package dev.contemplate.inference.onnx;
+
+import ai.onnxruntime.OrtSession;
+import dev.contemplate.inference.EngineCapabilities;
+import dev.contemplate.inference.Generation;
+import dev.contemplate.inference.GenerationEvent;
+import dev.contemplate.inference.GenerationRequest;
+import dev.contemplate.inference.InferenceEngine;
+import dev.contemplate.inference.InferenceException;
+import dev.contemplate.inference.PermanentInferenceException;
+import dev.contemplate.inference.TransientInferenceException;
+import dev.contemplate.inference.onnx.internal.Job;
+import dev.contemplate.inference.onnx.internal.OrtModel;
+import dev.contemplate.inference.onnx.internal.Scheduler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * An {@link InferenceEngine} that runs a decoder-only ONNX model in-process on ONNX Runtime, with continuous batching.
+ *
+ * <p>One scheduler thread (a daemon named {@code contemplate-onnx-<name>}) runs one batched forward pass per step
+ * over every live sequence of every concurrent request. New sequences are admitted between steps: their prompts are
+ * prefilled once (every sample of {@link #sample(GenerationRequest, int)}, and identical prompts of concurrent
+ * requests, share one prefill) and their key/value cache is copied into free batch rows. Finished and cancelled
+ * sequences leave the batch before the next step. Requests wait in a bounded admission queue; when it is full a
+ * request fails at once with a {@link TransientInferenceException}.
+ *
+ * <p>Each sequence samples with its own random generator ({@code SplittableRandom} of its seed; sample {@code i} of a
+ * seeded request uses {@code seed + i}), so what it generates does not depend on the other sequences of its batch,
+ * as far as the model's numbers do not: ONNX Runtime may round a row's logits differently in a different batch.
+ * Results are handed to subscribers on a separate bounded pool of the engine's, so a slow subscriber never holds
+ * up the scheduler; a stream's undelivered deltas are buffered (at most one per token of context).
+ *
+ * <p>Build one with {@link #builder()}; close it to stop the thread, fail waiting requests and release native memory.
+ */
+public final class OnnxEngine implements InferenceEngine {
+
+    private final String name;
+    private final ModelConfig config;
+    private final int contextLength;
+    private final int maxRows;
+    private final Tokenizer tokenizer;
+    private final PromptTemplate template;
+    private final Scheduler scheduler;
+    private final reactor.core.scheduler.Scheduler delivery;
+    private final EngineCapabilities capabilities;
+    private final SplittableRandom seeds = new SplittableRandom();
+    private final AtomicLong seedCounter = new AtomicLong();
+
+    private OnnxEngine(Builder b, OrtModel model) {
+        this.name = b.name;
+        this.config = model.config();
+        this.contextLength = b.contextLength > 0 ? b.contextLength : config.maxContext();
+        this.maxRows = b.maxBatchRows;
+        this.tokenizer = Objects.requireNonNull(b.tokenizer);
+        this.template = b.promptTemplate;
+        this.capabilities = new EngineCapabilities(true, true, true, maxRows);
+        this.delivery = Schedulers.newBoundedElastic(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                Integer.MAX_VALUE, "contemplate-onnx-" + name + "-delivery", 60, true);
+        try {
+            this.scheduler = new Scheduler(name, model, tokenizer, contextLength, maxRows, b.admissionQueueCapacity,
+                    b.kvWindowStep, b.prefillBatch, b.stepListener);
+        } catch (RuntimeException | Error e) {
+            delivery.dispose();
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Returns a new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public EngineCapabilities capabilities() {
+        return capabilities;
+    }
+
+    /** Returns the model's configuration. */
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** Returns the most positions (prompt plus generated tokens) of one sequence. */
+    public int contextLength() {
+        return contextLength;
+    }
+
+    /** Returns the tokenizer. */
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Returns the engine's counters: live rows, steps, admitted, cancelled, time split. */
+    public EngineStats stats() {
+        return scheduler.stats();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each generated token becomes one {@link GenerationEvent.TextDelta} (text held back while it may still turn
+     * into a stop sequence), then one {@link GenerationEvent.Completed} whose usage counts the prompt's tokens and
+     * every sampled token (the end-of-sequence token included).
+     */
+    @Override
+    public Flux<GenerationEvent> stream(GenerationRequest request) {
+        Objects.requireNonNull(request, "request");
+        return Flux.<GenerationEvent>create(sink -> {
+            Job.Listener listener = new Job.Listener() {
+                @Override
+                public void onDelta(int index, String text) {
+                    sink.next(new GenerationEvent.TextDelta(text));
+                }
+
+                @Override
+                public void onGeneration(Generation generation) {
+                    sink.next(new GenerationEvent.Completed(generation));
+                }
+
+                @Override
+                public void onComplete() {
+                    sink.complete();
+                }
+
+                @Override
+                public void onError(InferenceException error) {
+                    sink.error(error);
+                }
+            };
+            start(request, 1, true, listener, sink::error, sink::onCancel);
+        }, FluxSink.OverflowStrategy.BUFFER).publishOn(delivery);
+    }
+
+    /** {@inheritDoc} Does not stream deltas internally; the generation is emitted when it is finished. */
+    @Override
+    public Mono<Generation> generate(GenerationRequest request) {
+        Objects.requireNonNull(request, "request");
+        return Mono.<Generation>create(sink -> {
+            Job.Listener listener = new Job.Listener() {
+                @Override
+                public void onDelta(int index, String text) {
+                }
+
+                @Override
+                public void onGeneration(Generation generation) {
+                    sink.success(generation);
+                }
+
+                @Override
+                public void onComplete() {
+                }
+
+                @Override
+                public void onError(InferenceException error) {
+                    sink.error(error);
+                }
+            };
+            start(request, 1, false, listener, sink::error, sink::onCancel);
+        }).publishOn(delivery);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The prompt is prefilled once and its key/value cache copied into {@code n} batch rows that decode together.
+     * A request of more samples than the engine has rows is admitted in parts as rows free up.
+     */
+    @Override
+    public Flux<Generation> sample(GenerationRequest request, int n) {
+        Objects.requireNonNull(request, "request");
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be >= 1 but was " + n);
+        }
+        return Flux.<Generation>create(sink -> {
+            Job.Listener listener = new Job.Listener() {
+                @Override
+                public void onDelta(int index, String text) {
+                }
+
+                @Override
+                public void onGeneration(Generation generation) {
+                    sink.next(generation);
+                }
+
+                @Override
+                public void onComplete() {
+                    sink.complete();
+                }
+
+                @Override
+                public void onError(InferenceException error) {
+                    sink.error(error);
+                }
+            };
+            start(request, n, false, listener, sink::error, sink::onCancel);
+        }, FluxSink.OverflowStrategy.BUFFER).publishOn(delivery);
+    }
+
+    /** Prepares a job on the subscribing thread, registers its cancellation and submits it; never blocks. */
+    private void start(GenerationRequest request, int n, boolean streaming, Job.Listener listener,
+            java.util.function.Consumer<Throwable> error, java.util.function.Consumer<reactor.core.Disposable> onCancel) {
+        if (scheduler.isClosing()) {
+            error.accept(new PermanentInferenceException(name, "the engine is closed", null));
+            return;
+        }
+        int[] prompt;
+        try {
+            prompt = encode(request);
+        } catch (InferenceException e) {
+            error.accept(e);
+            return;
+        }
+        long[] jobSeeds = new long[n];
+        OptionalLong seed = request.sampling().seed();
+        long base = seed.isPresent() ? seed.getAsLong() : nextSeed();
+        for (int i = 0; i < n; i++) {
+            jobSeeds[i] = base + i;
+        }
+        Job job = new Job(prompt, n, request.sampling(), jobSeeds, streaming, listener);
+        onCancel.accept(job::cancel);
+        if (!scheduler.submit(job)) {
+            error.accept(scheduler.isClosing()
+                    ? new PermanentInferenceException(name, "the engine is closed", null)
+                    : new TransientInferenceException(name, "the admission queue is full ("
+                            + stats().queuedRequests() + " requests waiting); retry later", null));
+        }
+    }
+
+    private long nextSeed() {
+        synchronized (seeds) {
+            return seeds.nextLong() ^ seedCounter.incrementAndGet();
+        }
+    }
+
+    /**
+     * Renders and encodes a request's prompt, as the engine does before queueing it.
+     *
+     * @param request the request
+     * @return the prompt's token ids
+     * @throws PermanentInferenceException naming the problem if the template rejects the messages, the tokenizer
+     *     rejects the text, or the prompt leaves no room in the context
+     */
+    public int[] encode(GenerationRequest request) {
+        String text;
+        try {
+            text = template.render(request.messages());
+        } catch (IllegalArgumentException e) {
+            throw new PermanentInferenceException(name, "bad prompt: " + e.getMessage(), e);
+        }
+        int[] ids;
+        try {
+            ids = tokenizer.encode(text);
+        } catch (IllegalArgumentException e) {
+            throw new PermanentInferenceException(name, "cannot tokenize the prompt: " + e.getMessage(), e);
+        }
+        if (ids.length == 0) {
+            throw new PermanentInferenceException(name, "the prompt is empty", null);
+        }
+        if (ids.length >= contextLength) {
+            throw new PermanentInferenceException(name, "the prompt has " + ids.length
+                    + " tokens, which leaves no room in the context of " + contextLength + " positions", null);
+        }
+        for (int id : ids) {
+            if (id < 0 || id >= config.vocabSize()) {
+                throw new PermanentInferenceException(name, "the tokenizer produced token id " + id
+                        + " outside the model's vocabulary of " + config.vocabSize(), null);
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Stops the scheduler thread, fails waiting and running requests with a {@link PermanentInferenceException},
+     * and closes every ONNX Runtime object of the engine. Idempotent; does not throw.
+     */
+    @Override
+    public void close() {
+        scheduler.close();
+        delivery.dispose();
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxEngine[" + name + ", rows=" + maxRows + ", context=" + contextLength + "]";
+    }
+
+    /**
+     * Builds an {@link OnnxEngine}. Setters check their argument and throw {@link IllegalArgumentException} naming a
+     * bad value; {@link #build()} loads and checks the model. Not thread-safe.
+     */
+    public static final class Builder {
+        private @Nullable Path modelPath;
+        private byte @Nullable [] modelBytes;
+        private String modelSource = "model";
+        private @Nullable ModelConfig config;
+        private @Nullable Tokenizer tokenizer;
+        private PromptTemplate promptTemplate = PromptTemplate.plain();
+        private String name = "onnx";
+        private int maxBatchRows = 32;
+        private int admissionQueueCapacity = 1024;
+        private int contextLength;
+        private int intraOpThreads = 1;
+        private boolean allowSpinning;
+        private int kvWindowStep = 16;
+        private int prefillBatch = 8;
+        private OrtSession.SessionOptions.OptLevel optimization = OrtSession.SessionOptions.OptLevel.ALL_OPT;
+        private @Nullable StepListener stepListener;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the model file. Unless {@link #config(ModelConfig)} is set, the configuration is read from a
+         * {@code model.json} in the same folder, or else from the model's metadata.
+         *
+         * @param file the {@code .onnx} file
+         * @return this builder
+         */
+        public Builder model(Path file) {
+            this.modelPath = Objects.requireNonNull(file, "file");
+            this.modelBytes = null;
+            this.modelSource = file.toString();
+            return this;
+        }
+
+        /**
+         * Sets the model's bytes (for a model loaded from the classpath). Unless {@link #config(ModelConfig)} is set,
+         * the configuration comes from the model's metadata.
+         *
+         * @param bytes the ONNX model
+         * @param source a description of where it came from, for error messages
+         * @return this builder
+         */
+        public Builder model(byte[] bytes, String source) {
+            Objects.requireNonNull(bytes, "bytes");
+            if (bytes.length == 0) {
+                throw new IllegalArgumentException("model bytes must not be empty");
+            }
+            this.modelBytes = bytes;
+            this.modelPath = null;
+            this.modelSource = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** Sets the model configuration, instead of reading it. */
+        public Builder config(ModelConfig value) {
+            this.config = Objects.requireNonNull(value, "config");
+            return this;
+        }
+
+        /** Sets the tokenizer (required). */
+        public Builder tokenizer(Tokenizer value) {
+            this.tokenizer = Objects.requireNonNull(value, "tokenizer");
+            return this;
+        }
+
+        /** Sets the prompt template (default {@link PromptTemplate#plain()}). */
+        public Builder promptTemplate(PromptTemplate value) {
+            this.promptTemplate = Objects.requireNonNull(value, "promptTemplate");
+            return this;
+        }
+
+        /** Sets the engine's name for logs, errors and its thread (default {@code onnx}); not blank. */
+        public Builder name(String value) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank but was '" + value + "'");
+            }
+            this.name = value;
+            return this;
+        }
+
+        /**
+         * Sets how many sequences one step advances at most, the engine's {@code maxConcurrentSequences} (default 32,
+         * 1 to 4096). The key/value cache is allocated for this many rows up front.
+         */
+        public Builder maxBatchRows(int value) {
+            if (value < 1 || value > 4096) {
+                throw new IllegalArgumentException("maxBatchRows must be in [1, 4096] but was " + value);
+            }
+            this.maxBatchRows = value;
+            return this;
+        }
+
+        /**
+         * Sets how many requests may wait for admission (default 1024, at least 1); a request beyond that fails with
+         * a {@link TransientInferenceException}.
+         */
+        public Builder admissionQueueCapacity(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("admissionQueueCapacity must be >= 1 but was " + value);
+            }
+            this.admissionQueueCapacity = value;
+            return this;
+        }
+
+        /**
+         * Sets the most positions of one sequence, prompt plus generated tokens (default: the model's
+         * {@code max_context}; at least 2 and at most that). A sequence that reaches it finishes with
+         * {@code LENGTH}. The key/value cache is allocated for this many positions per row.
+         */
+        public Builder contextLength(int value) {
+            if (value < 2) {
+                throw new IllegalArgumentException("contextLength must be >= 2 but was " + value);
+            }
+            this.contextLength = value;
+            return this;
+        }
+
+        /**
+         * Sets ONNX Runtime's intra-op threads (default 1, at least 1). One thread suits small models and machines
+         * with few cores, where the scheduler thread itself runs the model.
+         */
+        public Builder intraOpThreads(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("intraOpThreads must be >= 1 but was " + value);
+            }
+            this.intraOpThreads = value;
+            return this;
+        }
+
+        /** Sets whether ONNX Runtime's intra-op threads spin while waiting for work (default false). */
+        public Builder allowSpinning(boolean value) {
+            this.allowSpinning = value;
+            return this;
+        }
+
+        /**
+         * Sets the granularity of the key/value window (default 16, at least 1). Every step attends over one window
+         * of positions shared by all rows: the longest row's length rounded up to this step. A change of window
+         * copies the live cache once; a larger step means fewer copies but more masked positions in each step. A
+         * value at least the context length gives a fixed full-context window.
+         */
+        public Builder kvWindowStep(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("kvWindowStep must be >= 1 but was " + value);
+            }
+            this.kvWindowStep = value;
+            return this;
+        }
+
+        /** Sets how many distinct prompts one prefill pass takes at most (default 8, at least 1). */
+        public Builder prefillBatch(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("prefillBatch must be >= 1 but was " + value);
+            }
+            this.prefillBatch = value;
+            return this;
+        }
+
+        /** Sets ONNX Runtime's graph optimization level (default {@code ALL_OPT}). */
+        public Builder optimizationLevel(OrtSession.SessionOptions.OptLevel value) {
+            this.optimization = Objects.requireNonNull(value, "optimizationLevel");
+            return this;
+        }
+
+        /** Sets a listener called on the scheduler thread after every step (see {@link StepListener}). */
+        public Builder stepListener(StepListener value) {
+            this.stepListener = Objects.requireNonNull(value, "stepListener");
+            return this;
+        }
+
+        /**
+         * Loads the model, checks it against the configuration and starts the scheduler thread.
+         *
+         * @return the engine
+         * @throws IllegalStateException if no model or tokenizer was set
+         * @throws IllegalArgumentException naming the problem if the model cannot be loaded, lacks inputs or outputs
+         *     of the decoder layout, disagrees with the configuration, or the context length exceeds the model's
+         * @throws UncheckedIOException if a file cannot be read
+         */
+        public OnnxEngine build() {
+            if (modelPath == null && modelBytes == null) {
+                throw new IllegalStateException("no model set: call model(Path) or model(byte[], String)");
+            }
+            if (tokenizer == null) {
+                throw new IllegalStateException("no tokenizer set: call tokenizer(Tokenizer)");
+            }
+            byte[] bytes = modelBytes;
+            ModelConfig resolved = config;
+            if (modelPath != null) {
+                if (!Files.isRegularFile(modelPath)) {
+                    throw new IllegalArgumentException("model file " + modelPath + " does not exist");
+                }
+                try {
+                    bytes = Files.readAllBytes(modelPath);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read model " + modelPath, e);
+                }
+                Path sibling = modelPath.toAbsolutePath().resolveSibling("model.json");
+                if (resolved == null && Files.isRegularFile(sibling)) {
+                    resolved = ModelConfig.read(sibling);
+                }
+            }
+            if (resolved != null) {
+                checkFits(resolved);
+            }
+            OrtModel model = OrtModel.open(Objects.requireNonNull(bytes), modelSource, resolved,
+                    new OrtModel.Settings(intraOpThreads, optimization, allowSpinning));
+            try {
+                checkFits(model.config());
+                return new OnnxEngine(this, model);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
+
+        private void checkFits(ModelConfig c) {
+            if (contextLength > c.maxContext()) {
+                throw new IllegalArgumentException("contextLength " + contextLength
+                        + " exceeds the model's max_context of " + c.maxContext());
+            }
+            int ctx = contextLength > 0 ? contextLength : c.maxContext();
+            long floats = (long) maxBatchRows * c.numHeads() * ctx * c.headDim();
+            if (floats * 4 > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("a key/value cache tensor of " + maxBatchRows + " rows x "
+                        + c.numHeads() + " heads x " + ctx + " positions x " + c.headDim()
+                        + " floats exceeds 2 GiB; lower maxBatchRows or contextLength");
+            }
+            if (tokenizer != null && tokenizer.eosTokenId() != c.eosTokenId()) {
+                throw new IllegalArgumentException("the tokenizer's end-of-sequence id " + tokenizer.eosTokenId()
+                        + " differs from the model's eos_token_id " + c.eosTokenId());
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.contemplate.inference.onnx.internal;
+
+import dev.contemplate.inference.FinishReason;
+import dev.contemplate.inference.Generation;
+import dev.contemplate.inference.TokenUsage;
+import dev.contemplate.inference.onnx.Tokenizer;
+import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
+
+/** One sequence being generated, a member of a {@link Row}. Scheduler thread only. */
+final class Sequence {
+
+    final Job job;
+    final int index;
+    final @Nullable SplittableRandom random;
+    final TextState text;
+    final int promptLength;
+    private final int eos;
+    private final int contextLength;
+    int generated;
+    @Nullable FinishReason finish;
+
+    Sequence(Job job, int index, Tokenizer tokenizer, int contextLength) {
+        this.job = job;
+        this.index = index;
+        this.random = job.sampling.temperature() > 0 ? new SplittableRandom(job.seeds[index]) : null;
+        this.text = new TextState(tokenizer, job.sampling.stop());
+        this.promptLength = job.prompt.length;
+        this.eos = tokenizer.eosTokenId();
+        this.contextLength = contextLength;
+    }
+
+    /**
+     * Takes a sampled token: decides whether the sequence ends, and streams the text that became final.
+     *
+     * @return whether the sequence finished
+     */
+    boolean accept(int token) {
+        generated++;
+        if (token == eos) {
+            return end(FinishReason.STOP);
+        }
+        String delta = text.add(token);
+        if (job.streaming) {
+            job.delta(index, delta);
+        }
+        if (text.stopped()) {
+            return end(FinishReason.STOP);
+        }
+        if (generated >= job.sampling.maxTokens() || promptLength + generated >= contextLength) {
+            return end(FinishReason.LENGTH);
+        }
+        return false;
+    }
+
+    private boolean end(FinishReason reason) {
+        String rest = text.flush();
+        if (job.streaming) {
+            job.delta(index, rest);
+        }
+        finish = reason;
+        return true;
+    }
+
+    Generation generation() {
+        return new Generation(index, text.released(), finish == null ? FinishReason.OTHER : finish,
+                new TokenUsage(promptLength, generated));
+    }
+}

@@ -1,0 +1,528 @@
+package dev.contemplate.inference.simulated;
+
+import dev.contemplate.inference.EngineCapabilities;
+import dev.contemplate.inference.FinishReason;
+import dev.contemplate.inference.Generation;
+import dev.contemplate.inference.GenerationEvent;
+import dev.contemplate.inference.GenerationRequest;
+import dev.contemplate.inference.InferenceEngine;
+import dev.contemplate.inference.Message;
+import dev.contemplate.inference.PermanentInferenceException;
+import dev.contemplate.inference.TokenUsage;
+import dev.contemplate.inference.TransientInferenceException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A seeded, programmable simulated engine: a research tool for studying stopping rules, waves and budgets against
+ * a known ground truth, without a model. It is never a default engine, and its {@link #name()} always starts with
+ * {@code simulated} so that nothing it produces can pass for a model's output.
+ *
+ * <pre>{@code
+ * SimulatedEngine engine = SimulatedEngine.builder()
+ *         .scenario(question -> Scenario.builder()
+ *                 .answer("42", 0.6).answer("41", 0.2)            // the rest: texts without an answer
+ *                 .firstTokenLatency(Duration.ofMillis(150))
+ *                 .medianTokenLatency(Duration.ofMillis(25), 0.3) // log-normal per-token delay
+ *                 .outputTokens(20, 60)
+ *                 .build())
+ *         .scheduler(virtualTimeScheduler)                       // or real time: Schedulers.parallel()
+ *         .seed(7)
+ *         .build();
+ * }</pre>
+ *
+ * <h2>What it does</h2>
+ * For each request it picks the {@link Scenario} of the request's last user message (the function set with
+ * {@link Builder#scenario(Function)}, else the default {@link Builder#scenario(Scenario)}), draws one outcome from
+ * it (an answer, a failure or no answer), and streams a text token by token (a token is a word with its leading
+ * space): a few reasoning steps written without digits ({@code "Step one: work it out. Step two: work it."}), then
+ * {@code "The answer is 42."}, or {@code "I cannot settle on a result."} when the outcome is no answer. The text
+ * has the scenario's length, or just the final sentence when that is longer. Deltas are timed on the engine's
+ * {@link Scheduler}, so a virtual-time scheduler replays hours of generation in milliseconds. A failure is a
+ * {@link TransientInferenceException} after the first-token latency. A request whose scenario function throws (or
+ * that has no user message) fails with a {@link PermanentInferenceException}.
+ *
+ * <p>The request's token limit cuts the text (finish reason {@code LENGTH}; the answer sentence may be lost, as
+ * with a real model), and its stop sequences end it before the first one (finish reason {@code STOP}).
+ * Temperature 0 means greedy decoding: the most probable outcome every time (ties go to the earlier answer, then
+ * to an answer over a failure over no answer); other temperatures, top-p and top-k are ignored. Usage counts
+ * the prompt's words as input tokens and the emitted deltas as output tokens.
+ *
+ * <h2>Reproducibility</h2>
+ * Seeds are honoured: the outcome, the text and every delay derive from the request's seed and its messages, so the
+ * same request with the same seed gives the same text with the same latencies, on any scheduler, in any order.
+ * A request without a seed takes one from an engine-level random stream seeded with {@link Builder#seed(long)},
+ * in subscription order: the same engine seed and the same sequence of subscriptions replay the same run.
+ *
+ * <h2>Cancellation and statistics</h2>
+ * Cancelling a subscription disposes its pending timer: the simulated generation stops and emits nothing more.
+ * The engine counts generations started, completed, failed and cancelled, the ones running now, and every token
+ * emitted (including those of generations cancelled later), so experiments can measure the compute that early
+ * stopping saves. {@link #close()} fails running generations and refuses new ones; it does not dispose the
+ * scheduler, which the caller owns. No contention is simulated: any number of generations run at once.
+ *
+ * <p>Instances are thread-safe.
+ */
+public final class SimulatedEngine implements InferenceEngine {
+
+    /** The default name; every name starts with it. */
+    public static final String DEFAULT_NAME = "simulated";
+
+    /** The default scenario: answer {@code "42"} with probability 0.8, no answer otherwise, default timing. */
+    public static final Scenario DEFAULT_SCENARIO = Scenario.answering("42", 0.8);
+
+    private static final String[] ORDINALS = {"one", "two", "three", "four", "five", "six", "seven", "eight",
+        "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+        "nineteen", "twenty"};
+    private static final String[] STEP_WORDS = {"work", "it", "out."};
+    private static final List<String> NO_ANSWER = List.of("I", "cannot", "settle", "on", "a", "result.");
+
+    private final String name;
+    private final Scenario defaultScenario;
+    private final @Nullable Function<String, @Nullable Scenario> scenarios;
+    private final Scheduler scheduler;
+    private final long seed;
+    private final SplittableRandom engineRandom;
+    private final EngineCapabilities capabilities;
+    private final Sinks.One<Boolean> closing = Sinks.one();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private final AtomicInteger started = new AtomicInteger();
+    private final AtomicInteger completed = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger cancelled = new AtomicInteger();
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger maxActive = new AtomicInteger();
+    private final AtomicLong emittedTokens = new AtomicLong();
+
+    private SimulatedEngine(Builder b) {
+        this.name = b.name;
+        this.defaultScenario = b.defaultScenario;
+        this.scenarios = b.scenarios;
+        this.scheduler = b.scheduler;
+        this.seed = b.seed;
+        this.engineRandom = new SplittableRandom(b.seed);
+        this.capabilities = new EngineCapabilities(true, true, false, Integer.MAX_VALUE);
+    }
+
+    /** Returns a builder: default scenario {@link #DEFAULT_SCENARIO}, the parallel scheduler, engine seed 0. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the engine's name; it starts with {@value #DEFAULT_NAME}. */
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Returns the seed of the engine-level stream that seeds unseeded requests. */
+    public long seed() {
+        return seed;
+    }
+
+    /** Returns a one-line description for reports, saying that the output is simulated. */
+    public String describe() {
+        return name + " (seed " + seed + "; answers drawn from programmed distributions, not a model)";
+    }
+
+    /**
+     * Returns token streaming, seeds, no shared-prefix sampling, and unlimited concurrency (no contention is
+     * simulated).
+     */
+    @Override
+    public EngineCapabilities capabilities() {
+        return capabilities;
+    }
+
+    /**
+     * Returns the scenario this engine plays for {@code userMessage}.
+     *
+     * @throws RuntimeException whatever the scenario function throws
+     */
+    public Scenario scenarioFor(String userMessage) {
+        Objects.requireNonNull(userMessage, "userMessage");
+        if (scenarios == null) {
+            return defaultScenario;
+        }
+        Scenario s = scenarios.apply(userMessage);
+        return s == null ? defaultScenario : s;
+    }
+
+    @Override
+    public Flux<GenerationEvent> stream(GenerationRequest request) {
+        Objects.requireNonNull(request, "request");
+        return Flux.defer(() -> {
+            if (closed.get()) {
+                return Flux.error(new PermanentInferenceException(name, "engine is closed", null));
+            }
+            Plan plan;
+            try {
+                plan = plan(request);
+            } catch (RuntimeException e) {
+                return Flux.error(new PermanentInferenceException(name, "no scenario for this request: "
+                        + e.getMessage(), e));
+            }
+            return play(plan);
+        });
+    }
+
+    /** What one generation will do, fully drawn before anything is emitted. */
+    private record Plan(List<String> tokens, List<Duration> delays, boolean failure, Duration firstTokenLatency,
+            FinishReason finishReason, long inputTokens) {
+    }
+
+    private Plan plan(GenerationRequest request) {
+        String question = lastUserMessage(request)
+                .orElseThrow(() -> new IllegalArgumentException("the request has no user message"));
+        Scenario s = scenarioFor(question);
+        long requestSeed = request.sampling().seed().isPresent() ? request.sampling().seed().getAsLong()
+                : nextEngineSeed();
+        SplittableRandom random = new SplittableRandom(requestSeed * 0x9E3779B97F4A7C15L + promptHash(request));
+        long input = inputTokens(request);
+
+        double u = random.nextDouble();
+        Outcome outcome = request.sampling().temperature() == 0 ? mostProbable(s) : draw(s, u);
+        if (outcome.failure()) {
+            return new Plan(List.of(), List.of(), true, s.firstTokenLatency(), FinishReason.OTHER, input);
+        }
+        Scenario.TokenRange range = s.outputTokens(outcome.answer());
+        int length = range.min() + random.nextInt(range.max() - range.min() + 1);
+        List<String> words = words(outcome.answer(), length);
+        List<String> tokens = new ArrayList<>(words.size());
+        List<Duration> delays = new ArrayList<>(words.size());
+        for (int i = 0; i < words.size(); i++) {
+            tokens.add(i == 0 ? words.get(i) : " " + words.get(i));
+            delays.add(i == 0 ? s.firstTokenLatency() : tokenDelay(s, random));
+        }
+        return truncate(tokens, delays, s.firstTokenLatency(), request, input);
+    }
+
+    private record Outcome(@Nullable String answer, boolean failure) {
+    }
+
+    private static Outcome draw(Scenario s, double u) {
+        double cumulative = 0;
+        for (Map.Entry<String, Double> e : s.answers().entrySet()) {
+            cumulative += e.getValue();
+            if (u < cumulative) {
+                return new Outcome(e.getKey(), false);
+            }
+        }
+        cumulative += s.failureProbability();
+        return new Outcome(null, u < cumulative);
+    }
+
+    private static Outcome mostProbable(Scenario s) {
+        String best = null;
+        double bestP = -1;
+        for (Map.Entry<String, Double> e : s.answers().entrySet()) {
+            if (e.getValue() > bestP) {
+                best = e.getKey();
+                bestP = e.getValue();
+            }
+        }
+        if (best != null && bestP >= s.failureProbability() && bestP >= s.noAnswerProbability()) {
+            return new Outcome(best, false);
+        }
+        return new Outcome(null, s.failureProbability() >= s.noAnswerProbability());
+    }
+
+    private static Duration tokenDelay(Scenario s, SplittableRandom random) {
+        double millis = Math.exp(s.perTokenLogMeanMillis() + s.perTokenLogSigma() * random.nextGaussian());
+        return Duration.ofNanos(Math.max(0, Math.round(Math.min(millis, 1e12) * 1_000_000)));
+    }
+
+    /** The words of a text of about {@code length} words that ends with the answer sentence (or no answer). */
+    private static List<String> words(@Nullable String answer, int length) {
+        List<String> last = new ArrayList<>();
+        if (answer == null) {
+            last.addAll(NO_ANSWER);
+        } else {
+            last.add("The");
+            last.add("answer");
+            last.add("is");
+            String[] parts = answer.strip().split("\\s+");
+            for (int i = 0; i < parts.length; i++) {
+                last.add(i == parts.length - 1 ? parts[i] + "." : parts[i]);
+            }
+        }
+        List<String> out = new ArrayList<>(Math.max(length, last.size()));
+        int filler = length - last.size();
+        int perStep = 2 + STEP_WORDS.length;
+        for (int i = 0; i < filler; i++) {
+            int step = i / perStep;
+            int pos = i % perStep;
+            if (pos == 0) {
+                out.add("Step");
+            } else if (pos == 1) {
+                out.add((step < ORDINALS.length ? ORDINALS[step] : "next") + ":");
+            } else {
+                out.add(STEP_WORDS[pos - 2]);
+            }
+        }
+        int end = out.size() - 1;
+        if (end >= 0 && !out.get(end).endsWith(".") && !out.get(end).endsWith(":")) {
+            out.set(end, out.get(end) + "."); // close a step cut short: "Step five: work it."
+        }
+        out.addAll(last);
+        return out;
+    }
+
+    /** Applies the request's stop sequences and token limit to the planned tokens. */
+    private static Plan truncate(List<String> tokens, List<Duration> delays, Duration firstTokenLatency,
+            GenerationRequest request, long input) {
+        String text = String.join("", tokens);
+        int cut = text.length();
+        for (String stop : request.sampling().stop()) {
+            int at = text.indexOf(stop);
+            if (at >= 0 && at < cut) {
+                cut = at;
+            }
+        }
+        List<String> kept = new ArrayList<>();
+        FinishReason finish = FinishReason.STOP;
+        int position = 0;
+        for (String token : tokens) {
+            if (position >= cut) {
+                break;
+            }
+            if (kept.size() == request.sampling().maxTokens()) {
+                finish = FinishReason.LENGTH;
+                break;
+            }
+            String piece = position + token.length() > cut ? token.substring(0, cut - position) : token;
+            kept.add(piece);
+            position += token.length();
+        }
+        return new Plan(List.copyOf(kept), List.copyOf(delays.subList(0, kept.size())), false, firstTokenLatency,
+                finish, input);
+    }
+
+    private Flux<GenerationEvent> play(Plan plan) {
+        AtomicBoolean completedFlag = new AtomicBoolean();
+        AtomicBoolean ended = new AtomicBoolean();
+        Flux<GenerationEvent> generation;
+        if (plan.failure()) {
+            generation = Mono.delay(plan.firstTokenLatency(), scheduler)
+                    .then(Mono.<GenerationEvent>error(new TransientInferenceException(name,
+                            "simulated engine failure", null)))
+                    .flux();
+        } else {
+            List<String> tokens = plan.tokens();
+            Flux<GenerationEvent> deltas = Flux.range(0, tokens.size())
+                    .concatMap(i -> Mono.delay(plan.delays().get(i), scheduler)
+                            .map(x -> {
+                                emittedTokens.incrementAndGet();
+                                return (GenerationEvent) new GenerationEvent.TextDelta(tokens.get(i));
+                            }));
+            Generation g = new Generation(0, String.join("", tokens), plan.finishReason(),
+                    new TokenUsage(plan.inputTokens(), tokens.size()));
+            Mono<GenerationEvent> end = tokens.isEmpty()
+                    ? Mono.delay(plan.firstTokenLatency(), scheduler).thenReturn(new GenerationEvent.Completed(g))
+                    : Mono.just(new GenerationEvent.Completed(g));
+            generation = deltas.concatWith(end);
+        }
+        return generation
+                .doOnNext(e -> {
+                    if (e instanceof GenerationEvent.Completed) {
+                        completedFlag.set(true);
+                    }
+                })
+                .takeUntilOther(closing.asMono())
+                .concatWith(Flux.defer(() -> completedFlag.get() ? Flux.empty()
+                        : Flux.error(new PermanentInferenceException(name, "engine is closed", null))))
+                .doOnSubscribe(sub -> {
+                    started.incrementAndGet();
+                    maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+                })
+                .doOnNext(e -> {
+                    if (e instanceof GenerationEvent.Completed && ended.compareAndSet(false, true)) {
+                        completed.incrementAndGet();
+                        active.decrementAndGet();
+                    }
+                })
+                .doOnError(e -> {
+                    if (ended.compareAndSet(false, true)) {
+                        failed.incrementAndGet();
+                        active.decrementAndGet();
+                    }
+                })
+                .doOnCancel(() -> {
+                    if (ended.compareAndSet(false, true)) {
+                        cancelled.incrementAndGet();
+                        active.decrementAndGet();
+                    }
+                });
+    }
+
+    private long nextEngineSeed() {
+        synchronized (engineRandom) {
+            return engineRandom.nextLong();
+        }
+    }
+
+    private static Optional<String> lastUserMessage(GenerationRequest request) {
+        List<Message> messages = request.messages();
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (messages.get(i).role() == Message.Role.USER) {
+                return Optional.of(messages.get(i).text());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A stable 64-bit FNV-1a hash of the messages' roles and texts. */
+    private static long promptHash(GenerationRequest request) {
+        long h = 0xcbf29ce484222325L;
+        for (Message m : request.messages()) {
+            h = (h ^ m.role().ordinal()) * 0x100000001b3L;
+            String t = m.text();
+            for (int i = 0; i < t.length(); i++) {
+                h = (h ^ t.charAt(i)) * 0x100000001b3L;
+            }
+            h = (h ^ 0xff) * 0x100000001b3L;
+        }
+        return h;
+    }
+
+    private static long inputTokens(GenerationRequest request) {
+        long n = 0;
+        for (Message m : request.messages()) {
+            String t = m.text().strip();
+            if (!t.isEmpty()) {
+                n += t.split("\\s+").length;
+            }
+        }
+        return Math.max(1, n);
+    }
+
+    /** Returns how many generations were subscribed. */
+    public int started() {
+        return started.get();
+    }
+
+    /** Returns how many generations completed normally. */
+    public int completed() {
+        return completed.get();
+    }
+
+    /** Returns how many generations ended with an error (simulated failures, or closed while running). */
+    public int failed() {
+        return failed.get();
+    }
+
+    /** Returns how many generations were cancelled by their subscriber before they ended. */
+    public int cancelled() {
+        return cancelled.get();
+    }
+
+    /** Returns how many generations are running now. */
+    public int active() {
+        return active.get();
+    }
+
+    /** Returns the most generations that ran at the same time. */
+    public int maxActive() {
+        return maxActive.get();
+    }
+
+    /** Returns how many tokens were emitted in all, including those of generations cancelled later. */
+    public long emittedTokens() {
+        return emittedTokens.get();
+    }
+
+    /**
+     * Fails running generations with a {@link PermanentInferenceException} and refuses new ones. Idempotent. The
+     * scheduler is the caller's and is not disposed.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            closing.tryEmitValue(Boolean.TRUE);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SimulatedEngine[" + name + ", seed " + seed + "]";
+    }
+
+    /** Builds a {@link SimulatedEngine}. Not thread-safe. */
+    public static final class Builder {
+        private String name = DEFAULT_NAME;
+        private Scenario defaultScenario = DEFAULT_SCENARIO;
+        private @Nullable Function<String, @Nullable Scenario> scenarios;
+        private Scheduler scheduler = Schedulers.parallel();
+        private long seed;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the name (default {@value SimulatedEngine#DEFAULT_NAME}).
+         *
+         * @throws IllegalArgumentException if it does not start with {@value SimulatedEngine#DEFAULT_NAME}
+         */
+        public Builder name(String value) {
+            Objects.requireNonNull(value, "name");
+            if (!value.startsWith(DEFAULT_NAME)) {
+                throw new IllegalArgumentException("a simulated engine's name must start with '" + DEFAULT_NAME
+                        + "' but was '" + value + "'");
+            }
+            this.name = value;
+            return this;
+        }
+
+        /** Sets the scenario of every question the scenario function leaves out (default {@link #DEFAULT_SCENARIO}). */
+        public Builder scenario(Scenario value) {
+            this.defaultScenario = Objects.requireNonNull(value, "scenario");
+            return this;
+        }
+
+        /**
+         * Sets the scenario per question: a function of the request's last user message. It may return
+         * {@code null} to use the default scenario; if it throws, the generation fails with a
+         * {@link PermanentInferenceException}. It must be thread-safe, and pure for runs to be reproducible.
+         */
+        public Builder scenario(Function<String, @Nullable Scenario> value) {
+            this.scenarios = Objects.requireNonNull(value, "scenario function");
+            return this;
+        }
+
+        /**
+         * Sets the scheduler that times the deltas (default {@link Schedulers#parallel()}; use a virtual-time
+         * scheduler for fast, deterministic experiments and tests). The engine never disposes it.
+         */
+        public Builder scheduler(Scheduler value) {
+            this.scheduler = Objects.requireNonNull(value, "scheduler");
+            return this;
+        }
+
+        /** Sets the seed of the engine-level stream that seeds unseeded requests (default 0). */
+        public Builder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        /** Returns the engine. */
+        public SimulatedEngine build() {
+            return new SimulatedEngine(this);
+        }
+    }
+}
