@@ -39,7 +39,8 @@ import reactor.core.scheduler.Schedulers;
  * returned marked incomplete ({@link StopReason#DEADLINE}), or a {@link ContemplationTimeoutException} when no
  * agent had answered. Failed agents are reported and left out; when no agent answers the call fails with
  * {@link AllAgentsFailedException}. With an engine that honours seeds and seeded agents the verdict is
- * reproducible. Instances are immutable and thread-safe; one instance serves any number of concurrent calls.
+ * reproducible; for an engine whose {@code capabilities().seeds()} is false the agents' seeds are left out of
+ * their requests (the engine would refuse them), so such a run is not reproducible. Instances are immutable and thread-safe; one instance serves any number of concurrent calls.
  */
 public final class Contemplator {
 
