@@ -3,6 +3,7 @@ package dev.contemplate.examples.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.contemplate.agents.Agent;
 import dev.contemplate.agents.Team;
+import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.orchestrator.AgentOutcome;
 import dev.contemplate.orchestrator.AllAgentsFailedException;
@@ -82,6 +83,11 @@ final class AskCommand implements Callable<Integer> {
         }
         ContemplateCli.checkAgents(agents);
         RunOptions.Settings settings = run.settings();
+        if (settings.rules().size() > 1) {
+            throw CliException.usage("ask takes one --stop rule but got " + settings.rules().size() + " ("
+                    + String.join(", ", settings.rules().stream().map(StoppingRule::name).toList())
+                    + "); use bench to compare rules");
+        }
         EngineOptions.Config config = engineOptions.resolve(parent.env());
         String text = EngineSetup.readQuestion(config, question)
                 .orElseThrow(() -> CliException.usage(EngineSetup.unreadable(question)));

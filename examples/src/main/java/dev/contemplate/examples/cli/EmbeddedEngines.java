@@ -73,6 +73,28 @@ final class EmbeddedEngines {
         }
     }
 
+    /**
+     * Returns the persona of the strategy {@code tagOrName} names (a tag such as {@code L}, or a name such as
+     * {@code forward}, ignoring case), or empty when the model has no such strategy.
+     */
+    static Optional<Persona> persona(String tagOrName) {
+        try {
+            return ArithmeticModel.strategy(tagOrName).map(s -> Persona.of(s.name(), s.tag()));
+        } catch (LinkageError e) {
+            throw missing(e);
+        }
+    }
+
+    /** Returns the strategies for messages: {@code forward (L), backward (B), ...}. */
+    static String strategyList() {
+        try {
+            return String.join(", ", ArithmeticModel.strategies().stream()
+                    .map(s -> s.name() + " (" + s.tag() + ")").toList());
+        } catch (LinkageError e) {
+            throw missing(e);
+        }
+    }
+
     /** Returns the sampling temperature the model was tuned for. */
     static double recommendedTemperature() {
         try {
@@ -82,10 +104,11 @@ final class EmbeddedEngines {
         }
     }
 
-    /** Returns the engine's description for reports. */
-    static String describe(InferenceEngine engine, List<Persona> personas) {
-        return "embedded (" + engine.name() + ", demo arithmetic model; strategies "
-                + String.join(", ", personas.stream().map(Persona::name).toList()) + ")";
+    /** Returns the engine's description for reports: the mixed team's strategies, or the one every agent uses. */
+    static String describe(InferenceEngine engine, List<Persona> personas, boolean mixed) {
+        String team = mixed ? "strategies " + String.join(", ", personas.stream().map(Persona::name).toList())
+                : "every agent uses strategy " + personas.get(0).name();
+        return "embedded (" + engine.name() + ", demo arithmetic model; " + team + ")";
     }
 
     private static CliException missing(LinkageError e) {

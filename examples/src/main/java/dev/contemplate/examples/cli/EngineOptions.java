@@ -18,6 +18,8 @@ final class EngineOptions {
     static final String ENV_MODEL = "CONTEMPLATE_MODEL";
     /** The base URL of the openai engine when none is configured. */
     static final String OPENAI_URL = "https://api.openai.com/v1";
+    /** The team of {@code --team} by default: every persona the engine has, cycled over the agents. */
+    static final String MIXED = "mixed";
 
     /** Which engine runs the agents. */
     enum Kind {
@@ -40,8 +42,15 @@ final class EngineOptions {
      * @param baseUrl the server's base URL (openai only)
      * @param apiKey the API key (openai only)
      * @param model the model name (openai only)
+     * @param team {@value #MIXED}, or the name of the embedded model's strategy every agent uses
      */
-    record Config(Kind kind, @Nullable String baseUrl, @Nullable String apiKey, @Nullable String model) {
+    record Config(Kind kind, @Nullable String baseUrl, @Nullable String apiKey, @Nullable String model,
+            String team) {
+
+        /** Returns whether the team cycles every persona of the engine. */
+        boolean mixed() {
+            return team.equals(MIXED);
+        }
     }
 
     @Option(names = "--engine", paramLabel = "ENGINE",
@@ -50,6 +59,13 @@ final class EngineOptions {
                     + "model). simulated is a research tool whose answers are drawn from programmed "
                     + "distributions; its output is labelled simulated.")
     @Nullable String engine;
+
+    @Option(names = "--team", paramLabel = "TEAM", defaultValue = MIXED,
+            description = "Who the agents are. mixed: the engine's personas cycled over the agents (the embedded "
+                    + "model's solution strategies; one plain persona for the other engines). A strategy of the "
+                    + "embedded model, by name or tag (e.g. forward or L): every agent is a clone of that persona, "
+                    + "differing only by its seed. Default: ${DEFAULT-VALUE}.")
+    String team = MIXED;
 
     @Option(names = "--base-url", paramLabel = "URL",
             description = "Base URL of an OpenAI-compatible server, e.g. http://localhost:8000/v1 (vLLM, SGLang, "
@@ -84,12 +100,13 @@ final class EngineOptions {
         if (kind == null) {
             kind = url != null ? Kind.OPENAI : Kind.EMBEDDED;
         }
+        String teamName = resolveTeam(kind);
         if (kind != Kind.OPENAI) {
             if (baseUrl != null || apiKey != null || model != null) {
                 throw CliException.usage("--base-url, --api-key and --model are options of --engine openai, not "
                         + "of --engine " + kind.label());
             }
-            return new Config(kind, null, null, null);
+            return new Config(kind, null, null, null, teamName);
         }
         String key = firstNonBlank(apiKey, env.get(ENV_API_KEY));
         String name = firstNonBlank(model, env.get(ENV_MODEL));
@@ -105,7 +122,31 @@ final class EngineOptions {
             throw CliException.usage("the openai engine needs a model name: pass --model NAME or set " + ENV_MODEL);
         }
         checkUrl(url);
-        return new Config(kind, url, key == null ? "none" : key, name);
+        return new Config(kind, url, key == null ? "none" : key, name, teamName);
+    }
+
+    /**
+     * Returns {@value #MIXED} or the canonical name of the strategy {@code --team} names.
+     *
+     * @throws CliException a usage error for an unknown team, or a strategy with an engine other than embedded
+     */
+    private String resolveTeam(Kind kind) {
+        String t = team.strip();
+        if (t.equalsIgnoreCase(MIXED)) {
+            return MIXED;
+        }
+        if (t.isEmpty()) {
+            throw CliException.usage("--team is empty; valid: " + MIXED + ", or a strategy of the embedded model: "
+                    + EmbeddedEngines.strategyList());
+        }
+        if (kind != Kind.EMBEDDED) {
+            throw CliException.usage("--team " + t + " names a strategy of the embedded model, but --engine "
+                    + kind.label() + " has one persona; use --team " + MIXED + " (the default) with --engine "
+                    + kind.label());
+        }
+        return EmbeddedEngines.persona(t).map(p -> p.name()).orElseThrow(() -> CliException.usage("unknown team '"
+                + t + "'; valid: " + MIXED + ", or a strategy of the embedded model by name or tag: "
+                + EmbeddedEngines.strategyList()));
     }
 
     private static void checkUrl(String url) {

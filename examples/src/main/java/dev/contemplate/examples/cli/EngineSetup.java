@@ -129,12 +129,19 @@ final class EngineSetup implements AutoCloseable {
 
     private static EngineSetup embedded(EngineOptions.Config config, Request request) {
         List<Persona> personas = EmbeddedEngines.personas();
+        if (!config.mixed()) {
+            personas = personas.stream().filter(p -> p.name().equals(config.team())).toList();
+            if (personas.isEmpty()) {
+                throw CliException.usage("unknown team '" + config.team() + "'; valid: " + EngineOptions.MIXED
+                        + ", " + EmbeddedEngines.strategyList());
+            }
+        }
         double t = request.temperature() != null ? request.temperature() : EmbeddedEngines.recommendedTemperature();
         InferenceEngine engine = EmbeddedEngines.engine();
         int tokens = request.maxTokens() != null ? request.maxTokens() : EmbeddedEngines.MAX_TOKENS;
-        return new EngineSetup(EngineOptions.Kind.EMBEDDED, engine, EmbeddedEngines.describe(engine, personas),
-                personas, PromptStyle.PLAIN, t, tokens, Schedulers.parallel(), null,
-                q -> readQuestion(config, q));
+        return new EngineSetup(EngineOptions.Kind.EMBEDDED, engine,
+                EmbeddedEngines.describe(engine, personas, config.mixed()), personas, PromptStyle.PLAIN, t, tokens,
+                Schedulers.parallel(), null, q -> readQuestion(config, q));
     }
 
     private static EngineSetup openAi(EngineOptions.Config config, Request request) {

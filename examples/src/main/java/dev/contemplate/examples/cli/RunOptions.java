@@ -7,7 +7,11 @@ import dev.contemplate.aggregation.StoppingRules;
 import dev.contemplate.orchestrator.Mode;
 import dev.contemplate.orchestrator.Scheduling;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
@@ -15,10 +19,26 @@ import picocli.CommandLine.Option;
 /** The contemplation options shared by {@code ask} and {@code bench}, and their validation. */
 final class RunOptions {
 
-    /** The validated settings of one command. */
-    record Settings(Mode mode, Duration budget, StoppingRule rule, AnswerExtractor extractor, long seed,
+    /**
+     * The validated settings of one command.
+     *
+     * @param rules the stopping rules, at least one, without duplicates, in the order given
+     */
+    record Settings(Mode mode, Duration budget, List<StoppingRule> rules, AnswerExtractor extractor, long seed,
             boolean seedChosen, Scheduling scheduling, @Nullable Integer waves, @Nullable Double temperature,
             @Nullable Integer maxTokens) {
+
+        Settings {
+            rules = List.copyOf(rules);
+            if (rules.isEmpty()) {
+                throw new IllegalArgumentException("at least one stopping rule is needed");
+            }
+        }
+
+        /** Returns the first stopping rule: the only one of {@code ask}. */
+        StoppingRule rule() {
+            return rules.get(0);
+        }
     }
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "contemplate",
@@ -32,11 +52,12 @@ final class RunOptions {
                     + "deadline the best answer so far is returned, marked incomplete. Default: ${DEFAULT-VALUE}.")
     String budget = "60s";
 
-    @Option(names = "--stop", paramLabel = "RULE", defaultValue = "beta:0.95",
+    @Option(names = "--stop", paramLabel = "RULE", defaultValue = "beta:0.95", split = ",",
             description = "Stopping rule: beta[:T] (Adaptive-Consistency), esc[:W] (early-stopping "
                     + "self-consistency), unassailable (stop when the leader cannot be caught), fixed (never stop "
-                    + "early) or fixed:K (stop after K samples). Default: ${DEFAULT-VALUE}.")
-    String stop = "beta:0.95";
+                    + "early) or fixed:K (stop after K samples). bench takes several (repeat --stop, or separate "
+                    + "them with commas) and runs every agent count under each. Default: ${DEFAULT-VALUE}.")
+    List<String> stop = new ArrayList<>(List.of("beta:0.95"));
 
     @Option(names = "--extract", paramLabel = "EXTRACTOR", defaultValue = "numeric",
             description = "Answer extractor: " + AnswerExtractors.SPECS + ". Default: ${DEFAULT-VALUE}.")
@@ -83,11 +104,17 @@ final class RunOptions {
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage(), e);
         }
-        StoppingRule rule;
-        try {
-            rule = StoppingRules.parse(stop);
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage(e.getMessage(), e);
+        Map<String, StoppingRule> rules = new LinkedHashMap<>();
+        for (String spec : stop) {
+            try {
+                StoppingRule rule = StoppingRules.parse(spec);
+                rules.putIfAbsent(rule.name(), rule);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage(e.getMessage(), e);
+            }
+        }
+        if (rules.isEmpty()) {
+            throw CliException.usage("--stop needs a rule; valid: " + StoppingRules.SPECS);
         }
         AnswerExtractor extractor;
         try {
@@ -107,7 +134,8 @@ final class RunOptions {
         boolean chosen = seed == null;
         long s = chosen ? ThreadLocalRandom.current().nextLong(1, 1_000_000_000L) : seed;
         Scheduling scheduling = waves == null ? Scheduling.allAtOnce() : Scheduling.waves(waves);
-        return new Settings(m, d, rule, extractor, s, chosen, scheduling, waves, temperature, maxTokens);
+        return new Settings(m, d, List.copyOf(rules.values()), extractor, s, chosen, scheduling, waves, temperature,
+                maxTokens);
     }
 
     /** Returns how the extractor is named in reports. */

@@ -168,4 +168,156 @@ class BenchCommandTest {
             assertThat(r.out()).isEmpty();
         }
     }
+
+    @Test
+    void everyAgentCountIsRunUnderEveryRuleWithTheBaselineRunOnceAndShared() throws IOException {
+        Cli.Result r = Cli.run("bench", "--engine", "simulated", "--dataset", arithmetic().toString(), "--agents",
+                "3,5", "--stop", "beta:0.95", "--stop", "esc:2,fixed", "--stop", "beta", "--seed", "4", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = r.json();
+        assertThat(json.path("stoppingRule").asText()).isEqualTo("beta:0.95");
+        assertThat(json.path("stoppingRules")).extracting(JsonNode::asText)
+                .containsExactly("beta:0.95", "esc:2", "fixed"); // beta and beta:0.95 are one rule
+        assertThat(json.path("baselineShared").asBoolean()).isTrue();
+        assertThat(json.path("team").asText()).isEqualTo("mixed");
+        JsonNode results = json.path("results");
+        assertThat(results).hasSize(3 * 3);
+        List<String> rules = List.of("beta:0.95", "esc:2", "fixed");
+        int[] counts = {1, 3, 5};
+        JsonNode base = results.get(0);
+        for (int i = 0; i < results.size(); i++) {
+            JsonNode row = results.get(i);
+            assertThat(row.path("stoppingRule").asText()).isEqualTo(rules.get(i / 3));
+            assertThat(row.path("agents").asInt()).isEqualTo(counts[i % 3]);
+            assertThat(row.path("accuracyStdErr").asDouble()).isBetween(0.0, 0.5);
+            assertThat(row.path("accuracyLow95").asDouble()).isLessThanOrEqualTo(row.path("accuracy").asDouble());
+            assertThat(row.path("accuracyHigh95").asDouble()).isGreaterThanOrEqualTo(row.path("accuracy").asDouble())
+                    .isLessThanOrEqualTo(1.0);
+            assertThat(row.path("meanSamplesCompleted").asDouble())
+                    .isLessThanOrEqualTo(row.path("meanSamples").asDouble());
+            if (counts[i % 3] == 1) {
+                // one agent's only sample ends its run under any rule: one run, the same numbers for every rule
+                for (String field : List.of("accuracy", "meanLatencyMs", "meanSamples", "cancellations")) {
+                    assertThat(row.path(field)).as(field).isEqualTo(base.path(field));
+                }
+            }
+            assertThat(row.path("accuracyGain").asDouble()).isCloseTo(row.path("accuracy").asDouble()
+                    - base.path("accuracy").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
+        }
+        // the fixed rule never stops early: every agent completes
+        JsonNode fixed5 = results.get(8);
+        assertThat(fixed5.path("meanSamplesCompleted").asDouble()).isEqualTo(5.0);
+        assertThat(fixed5.path("cancellations").asInt()).isZero();
+
+        Cli.Result human = Cli.run("bench", "--engine", "simulated", "--dataset", arithmetic().toString(), "--agents",
+                "3", "--stop", "beta:0.95", "--stop", "esc:2", "--seed", "4");
+        assertThat(human.exitCode()).as(human.err()).isZero();
+        assertThat(human.out()).contains("rules beta:0.95, esc:2", "Rule beta:0.95", "Rule esc:2",
+                "run once and shared by every rule");
+        assertThat(human.out().lines().filter(l -> l.matches("\\s+[13] .*"))).hasSize(4);
+    }
+
+    @Test
+    void outWritesTheCsvAndASelfContainedHtmlReport() throws IOException {
+        Path out = dir.resolve("reports/run1");
+        Cli.Result r = Cli.run("bench", "--engine", "simulated", "--dataset", arithmetic().toString(), "--agents",
+                "1,3,5", "--stop", "beta:0.95", "--stop", "esc:3", "--seed", "8", "--out", out.toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        JsonNode json = r.json();
+        assertThat(json.path("report").path("csv").asText()).isEqualTo(out.resolve("bench.csv").toString());
+        assertThat(json.path("report").path("html").asText()).isEqualTo(out.resolve("report.html").toString());
+
+        List<String> csv = Files.readAllLines(out.resolve("bench.csv"));
+        assertThat(csv).hasSize(1 + 2 * 3);
+        assertThat(csv.get(0)).startsWith("stoppingRule,agents,questions,correct,accuracy,");
+        assertThat(csv.get(1)).startsWith("beta:0.95,1,5,");
+        assertThat(csv.get(6)).startsWith("esc:3,5,5,");
+        assertThat(csv.get(6)).endsWith(",true");
+        String accuracy = csv.get(6).split(",")[4];
+        assertThat(Double.parseDouble(accuracy)).isEqualTo(json.path("results").get(5).path("accuracy").asDouble(),
+                org.assertj.core.data.Offset.offset(1e-6));
+
+        String html = Files.readString(out.resolve("report.html"));
+        assertThat(html).contains("SIMULATED", "beta:0.95", "esc:3", "seed", "8");
+        assertThat(html.split("<svg ", -1)).hasSize(1 + 4);
+
+        Cli.Result text = Cli.run("bench", "--engine", "simulated", "--dataset", arithmetic().toString(), "--agents",
+                "3", "--seed", "8", "--out", out.toString());
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("Report   " + out.resolve("report.html"));
+        assertThat(Files.readAllLines(out.resolve("bench.csv"))).hasSize(1 + 2); // replaced, not appended
+    }
+
+    @Test
+    void anOutThatIsAFileFailsBeforeTheBenchRuns() throws IOException {
+        Path file = write("taken", "x");
+        Cli.Result r = Cli.run("bench", "--engine", "simulated", "--dataset", arithmetic().toString(), "--out",
+                file.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.errLines()).singleElement().asString().contains("--out", "not a directory");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void aStrategyTeamNeedsTheEmbeddedEngine() throws IOException {
+        Cli.Result r = Cli.run("bench", "--engine", "simulated", "--dataset", arithmetic().toString(), "--team",
+                "forward");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.errLines()).singleElement().asString().contains("--team forward", "--engine simulated");
+        assertThat(r.out()).isEmpty();
+
+        Cli.Result mixed = Cli.run("bench", "--engine", "simulated", "--dataset", arithmetic().toString(), "--team",
+                "mixed", "--agents", "2", "--json");
+        assertThat(mixed.exitCode()).as(mixed.err()).isZero();
+        assertThat(mixed.json().path("team").asText()).isEqualTo("mixed");
+    }
+
+    @Test
+    void temperatureZeroIsGreedyOnTheSimulatedEngine() throws IOException {
+        JsonNode json = Cli.run("bench", "--engine", "simulated", "--dataset", arithmetic().toString(), "--agents",
+                "1,4", "--stop", "fixed", "--temperature", "0", "--json").json();
+        assertThat(json.path("temperature").asDouble()).isZero();
+        // every agent gives the most probable answer, the truth: all right whatever the count
+        for (JsonNode row : json.path("results")) {
+            assertThat(row.path("accuracy").asDouble()).as("N=%d", row.path("agents").asInt()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void askTakesOneRule() {
+        Cli.Result r = Cli.run("ask", "--engine", "simulated", "--stop", "beta", "--stop", "esc", "What is 2+2?");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.errLines()).singleElement().asString().contains("one --stop rule", "bench");
+        Cli.Result bad = Cli.run("bench", "--engine", "simulated", "--dataset", "x.jsonl", "--stop", "beta,nope");
+        assertThat(bad.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.errLines()).singleElement().asString().contains("unknown stopping rule 'nope'");
+    }
+
+    @Test
+    void onATerminalAProgressLineShowsTheFirstRulesAccuracyAndIsClearedAtTheEnd() throws IOException {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = ContemplateCli.execute(new String[] {"bench", "--engine", "simulated", "--dataset",
+            arithmetic().toString(), "--agents", "3", "--stop", "beta:0.95,esc:3", "--seed", "1", "--json"},
+                java.util.Map.of(), true, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("\rbench: 1/5 questions | accuracy N=1 ", " N=3 ",
+                "(beta:0.95; 1 more rule) | ETA ", "\rbench: 5/5 questions");
+        assertThat(err.toString()).endsWith("\r"); // cleared
+        assertThat(new Cli.Result(code, out.toString(), "").json().path("results")).hasSize(4);
+    }
+
+    @Test
+    void helpDescribesTheNewOptionsWithoutFormattingWarnings() {
+        Cli.Result r = Cli.run("bench", "--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("--team=TEAM", "--out=DIR", "--stop=RULE[,RULE...]", "95% Wilson interval",
+                "run once for all rules");
+        Cli.Result ask = Cli.run("ask", "--help");
+        assertThat(ask.exitCode()).isZero();
+        assertThat(ask.err()).isEmpty();
+        assertThat(ask.out()).contains("--team=TEAM");
+    }
 }

@@ -61,4 +61,48 @@ class EmbeddedEngineTest {
         assertThat(json.path("results")).hasSize(2);
         assertThat(r.errLines()).singleElement().asString().contains("line 2 skipped");
     }
+
+    @Test
+    void aStrategyTeamIsClonesOfOnePersonaAndTemperatureZeroIsGreedy() throws IOException {
+        Path file = dir.resolve("arith.jsonl");
+        Files.write(file, List.of(
+                "{\"question\": \"What is 54+31+71-8?\", \"answer\": 148}",
+                "{\"question\": \"What is 12+30-5+7?\", \"answer\": 44}",
+                "{\"question\": \"What is 90-45+5-10?\", \"answer\": 40}"));
+        String second = EmbeddedEngines.personas().get(1).name();
+        String tag = EmbeddedEngines.personas().get(1).systemPrompt();
+        Cli.Result r = Cli.run("bench", "--dataset", file.toString(), "--agents", "1,3", "--stop", "fixed",
+                "--team", tag, "--temperature", "0", "--seed", "5", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = r.json();
+        assertThat(json.path("team").asText()).isEqualTo(second);
+        assertThat(json.path("personas")).extracting(JsonNode::asText).containsExactly(second);
+        assertThat(json.path("engine").asText()).contains("every agent uses strategy " + second);
+        assertThat(json.path("baseline").asText()).isEqualTo("1 agent: the team's first persona (" + second + ")");
+        assertThat(json.path("temperature").asDouble()).isZero();
+        // greedy clones all give the same answer, so three vote exactly as one
+        JsonNode results = json.path("results");
+        assertThat(results.get(1).path("accuracy").asDouble()).isEqualTo(results.get(0).path("accuracy").asDouble());
+
+        Cli.Result ask = Cli.run("ask", "-n", "6", "--stop", "fixed", "--temperature", "0", "--seed", "2", "--json",
+                "What is 12+30-5+7?");
+        assertThat(ask.exitCode()).as(ask.err()).isZero();
+        JsonNode agents = ask.json().path("agentOutcomes");
+        int strategies = EmbeddedEngines.personas().size();
+        for (int i = strategies; i < agents.size(); i++) {
+            // greedy: agents of the same strategy answer alike, whatever their seeds
+            assertThat(agents.get(i).path("persona").asText()).isEqualTo(agents.get(i - strategies).path("persona")
+                    .asText());
+            assertThat(agents.get(i).path("answer")).isEqualTo(agents.get(i - strategies).path("answer"));
+        }
+    }
+
+    @Test
+    void anUnknownTeamIsOneLineWithExitCode2() {
+        Cli.Result r = Cli.run("ask", "--team", "sideways", "What is 12+30-5+7?");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.errLines()).singleElement().asString().contains("unknown team 'sideways'", "mixed",
+                EmbeddedEngines.personas().get(0).name());
+        assertThat(r.out()).isEmpty();
+    }
 }
