@@ -16,11 +16,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
@@ -36,11 +40,20 @@ import reactor.core.scheduler.Schedulers;
  * sequences leave the batch before the next step. Requests wait in a bounded admission queue; when it is full a
  * request fails at once with a {@link TransientInferenceException}.
  *
+ * <p>Sequences whose tokens so far are identical share a batch row: the samples of one prompt start in one row and
+ * fork into rows of their own (a copy of the row's cache) at the first token on which they differ, so identical
+ * greedy samples cost one row and agreeing samples share compute until they diverge.
+ *
  * <p>Each sequence samples with its own random generator ({@code SplittableRandom} of its seed; sample {@code i} of a
- * seeded request uses {@code seed + i}), so what it generates does not depend on the other sequences of its batch,
- * as far as the model's numbers do not: ONNX Runtime may round a row's logits differently in a different batch.
- * Results are handed to subscribers on a separate bounded pool of the engine's, so a slow subscriber never holds
- * up the scheduler; a stream's undelivered deltas are buffered (at most one per token of context).
+ * seeded request uses {@code seed + i}), so what it generates does not depend on the other sequences of its batch.
+ * On ONNX Runtime's CPU kernels a row's logits do not depend on the other rows at all (bitwise); they do depend on
+ * the key/value window, which the engine sizes for the longest row, by float rounding (differences below 1e-5 were
+ * measured): a sample could then differ only where two tokens' probabilities are that close. With
+ * {@link Builder#kvWindowStep(int)} at least the context length the window is fixed and results are bitwise
+ * independent of the batch, at some cost in speed.
+ *
+ * <p>Results are handed to subscribers on a separate bounded pool of the engine's, so a slow subscriber never holds
+ * up the scheduler; a stream's undelivered deltas are buffered (at most one per position of context).
  *
  * <p>Build one with {@link #builder()}; close it to stop the thread, fail waiting requests and release native memory.
  */
@@ -146,7 +159,8 @@ public final class OnnxEngine implements InferenceEngine {
                 }
             };
             start(request, 1, true, listener, sink::error, sink::onCancel);
-        }, FluxSink.OverflowStrategy.BUFFER).publishOn(delivery);
+        }, FluxSink.OverflowStrategy.BUFFER).publishOn(delivery).onErrorMap(RejectedExecutionException.class,
+                this::closedError);
     }
 
     /** {@inheritDoc} Does not stream deltas internally; the generation is emitted when it is finished. */
@@ -174,7 +188,7 @@ public final class OnnxEngine implements InferenceEngine {
                 }
             };
             start(request, 1, false, listener, sink::error, sink::onCancel);
-        }).publishOn(delivery);
+        }).publishOn(delivery).onErrorMap(RejectedExecutionException.class, this::closedError);
     }
 
     /**
@@ -211,12 +225,18 @@ public final class OnnxEngine implements InferenceEngine {
                 }
             };
             start(request, n, false, listener, sink::error, sink::onCancel);
-        }, FluxSink.OverflowStrategy.BUFFER).publishOn(delivery);
+        }, FluxSink.OverflowStrategy.BUFFER).publishOn(delivery).onErrorMap(RejectedExecutionException.class,
+                this::closedError);
+    }
+
+    /** The error of a request that meets a closed engine. */
+    private PermanentInferenceException closedError(Throwable cause) {
+        return new PermanentInferenceException(name, "the engine is closed", cause);
     }
 
     /** Prepares a job on the subscribing thread, registers its cancellation and submits it; never blocks. */
     private void start(GenerationRequest request, int n, boolean streaming, Job.Listener listener,
-            java.util.function.Consumer<Throwable> error, java.util.function.Consumer<reactor.core.Disposable> onCancel) {
+            Consumer<Throwable> error, Consumer<Disposable> onCancel) {
         if (scheduler.isClosing()) {
             error.accept(new PermanentInferenceException(name, "the engine is closed", null));
             return;
@@ -294,7 +314,9 @@ public final class OnnxEngine implements InferenceEngine {
     @Override
     public void close() {
         scheduler.close();
-        delivery.dispose();
+        // let the failures of the requests that were running reach their subscribers, then stop the pool
+        delivery.disposeGracefully().timeout(Duration.ofSeconds(10))
+                .onErrorResume(e -> Mono.fromRunnable(delivery::dispose)).subscribe();
     }
 
     @Override
@@ -446,7 +468,8 @@ public final class OnnxEngine implements InferenceEngine {
          * Sets the granularity of the key/value window (default 16, at least 1). Every step attends over one window
          * of positions shared by all rows: the longest row's length rounded up to this step. A change of window
          * copies the live cache once; a larger step means fewer copies but more masked positions in each step. A
-         * value at least the context length gives a fixed full-context window.
+         * value at least the context length gives a fixed full-context window, with which a row's logits are
+         * bitwise independent of the other sequences in the batch (see the class description).
          */
         public Builder kvWindowStep(int value) {
             if (value < 1) {

@@ -31,7 +31,6 @@ final class DecodeBatch implements AutoCloseable {
     private final int heads;
     private final int headDim;
     private final int vocab;
-    private final int maxRows;
     private final int maxWindow;
     private final int windowStep;
     private final FloatBuffer[] first;
@@ -55,7 +54,6 @@ final class DecodeBatch implements AutoCloseable {
         this.heads = model.config().numHeads();
         this.headDim = model.config().headDim();
         this.vocab = model.config().vocabSize();
-        this.maxRows = maxRows;
         this.maxWindow = contextLength - 1;
         this.windowStep = windowStep;
         long capacity = (long) maxRows * heads * contextLength * headDim;
@@ -83,11 +81,6 @@ final class DecodeBatch implements AutoCloseable {
     /** Returns the current window (past slots per row). */
     int window() {
         return window;
-    }
-
-    /** Returns the most positions a row may hold before a step: the window limit. */
-    int maxWindow() {
-        return maxWindow;
     }
 
     /** Returns the logits of the last step, {@code [rows, vocab]}. */
@@ -271,10 +264,5 @@ final class DecodeBatch implements AutoCloseable {
             }
             all.clear();
         }
-    }
-
-    /** Returns the most rows. */
-    int maxRows() {
-        return maxRows;
     }
 }

@@ -10,7 +10,6 @@ import dev.contemplate.inference.onnx.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -241,15 +240,6 @@ public final class OrtModel implements AutoCloseable {
     /** Returns the present output name of cache tensor {@code i} (2 per layer: key then value). */
     public String presentName(int i) {
         return presentNames[i];
-    }
-
-    /** Returns the model's producer and custom metadata, if any. */
-    public Optional<Map<String, String>> metadata() {
-        try {
-            return Optional.of(session.getMetadata().getCustomMetadata());
-        } catch (OrtException e) {
-            return Optional.empty();
-        }
     }
 
     /** Closes the session and its options. Idempotent. */

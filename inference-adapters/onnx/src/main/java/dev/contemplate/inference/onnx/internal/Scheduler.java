@@ -281,6 +281,8 @@ public final class Scheduler {
             for (Sequence s : chunk.get(i).getValue()) {
                 if (!s.job.ended()) {
                     members.add(s);
+                } else if (s.job.isCancelled()) {
+                    cancelled++;
                 }
             }
             int before = placed.size();
@@ -431,7 +433,11 @@ public final class Scheduler {
         hostNanos += stepNanos - ort - (batch.copyNanos - copy0);
         long step = ++steps;
         if (stepListener != null) {
-            stepListener.onStep(step, n, stepNanos);
+            try {
+                stepListener.onStep(step, n, stepNanos);
+            } catch (RuntimeException e) {
+                // a metrics listener's failure must not fail the generations
+            }
         }
     }
 
