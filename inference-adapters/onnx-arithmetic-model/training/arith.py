@@ -1,0 +1,148 @@
+"""Question generation, solution strategies and the character vocabulary.
+
+Question family (fixed contract): a start number 1-99 followed by exactly three
+additions or subtractions of numbers 1-99, every left-to-right running value
+non-negative, e.g. ``54+39-25+73``.
+
+Every strategy is written as three steps ``<value><op><NN>=<value>;`` where a
+running value is always signed and three digits wide (``+093``, ``-012``,
+``+000``) and an operand is two digits wide (``+39``, ``-05``), followed by the
+final answer ``#<answer>`` (plain integer) and the end-of-sequence token.
+The strategies differ only in the order in which the four terms are combined,
+so each one computes different intermediate sums.
+"""
+import random
+
+PAD = "<pad>"
+EOS = "<eos>"
+
+# Prompt: the question first, the strategy tag after it, so that all strategies
+# share the prompt prefix "Q:{question}=?\n".
+PROMPT_FORMAT = "Q:{question}=?\n{strategy}:"
+
+STRATEGIES = [
+    {"tag": "L", "name": "forward",
+     "description": "Left to right: the start number, then the three operations in the order written."},
+    {"tag": "B", "name": "backward",
+     "description": "The start number, then the three operations from the last one back to the first."},
+    {"tag": "M", "name": "operations-first",
+     "description": "Combine the three operations left to right into a signed total, then add the start number last."},
+]
+TAGS = [s["tag"] for s in STRATEGIES]
+
+CHARS = list("0123456789+-=?:;#\nQ") + TAGS
+VOCAB = {PAD: 0, EOS: 1}
+for _c in CHARS:
+    VOCAB[_c] = len(VOCAB)
+ITOS = {i: c for c, i in VOCAB.items()}
+PAD_ID = VOCAB[PAD]
+EOS_ID = VOCAB[EOS]
+MAX_CONTEXT = 64
+
+
+def random_question(rng):
+    """Returns (start, [(sign, operand)] * 3) with all running values >= 0."""
+    start = rng.randint(1, 99)
+    value = start
+    ops = []
+    while len(ops) < 3:
+        sign = rng.choice("+-")
+        n = rng.randint(1, 99)
+        nv = value + n if sign == "+" else value - n
+        if nv < 0:
+            continue
+        ops.append((sign, n))
+        value = nv
+    return start, ops
+
+
+def question_text(q):
+    start, ops = q
+    return str(start) + "".join(f"{s}{n}" for s, n in ops)
+
+
+def parse_question(text):
+    import re
+    parts = re.findall(r"[+-]?\d+", text)
+    start = int(parts[0])
+    ops = [(p[0], int(p[1:])) for p in parts[1:]]
+    return start, ops
+
+
+def answer(q):
+    start, ops = q
+    v = start
+    for s, n in ops:
+        v = v + n if s == "+" else v - n
+    return v
+
+
+def _v(x):
+    return f"{x:+04d}"  # sign + three digits
+
+
+def _steps(first, terms):
+    """first: signed int written as a value; terms: list of (sign, n)."""
+    out = []
+    v = first
+    for s, n in terms:
+        nv = v + n if s == "+" else v - n
+        out.append(f"{_v(v)}{s}{n:02d}={_v(nv)};")
+        v = nv
+    return "".join(out), v
+
+
+def solution(q, tag):
+    start, ops = q
+    if tag == "L":
+        body, v = _steps(start, ops)
+    elif tag == "B":
+        body, v = _steps(start, list(reversed(ops)))
+    elif tag == "M":
+        s0, n0 = ops[0]
+        first = n0 if s0 == "+" else -n0
+        body, v = _steps(first, ops[1:] + [("+", start)])
+    else:
+        raise ValueError(tag)
+    assert v == answer(q)
+    return body + f"#{v}"
+
+
+def prompt(q_text, tag):
+    return PROMPT_FORMAT.format(question=q_text, strategy=tag)
+
+
+def encode(text):
+    return [VOCAB[c] for c in text]
+
+
+def decode(ids):
+    out = []
+    for i in ids:
+        if i == EOS_ID:
+            break
+        if i == PAD_ID:
+            continue
+        out.append(ITOS[i])
+    return "".join(out)
+
+
+def extract_answer(completion):
+    """Final answer after '#', or None when the chain has none."""
+    if "#" not in completion:
+        return None
+    tail = completion.rsplit("#", 1)[1].strip()
+    return tail if tail.isdigit() else None
+
+
+def question_set(seed, count, exclude=()):
+    rng = random.Random(seed)
+    seen = set(exclude)
+    out = []
+    while len(out) < count:
+        t = question_text(random_question(rng))
+        if t in seen:
+            continue
+        seen.add(t)
+        out.append(t)
+    return out
