@@ -157,6 +157,8 @@ def main():
     ap.add_argument("--smoke", action="store_true",
                     help="short run: export the bundle without selection or held-out evaluation")
     args = ap.parse_args()
+    if args.smoke and args.ckpt_dir == ap.get_default("ckpt_dir"):
+        args.ckpt_dir = os.path.join(HERE, "checkpoints", "smoke")
     torch.set_num_threads(args.threads)
     random.seed(TRAIN_SEED)
 
