@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -61,6 +63,9 @@ final class ContemplationRun {
     private TokenUsage tokens = TokenUsage.ZERO;
     private @Nullable StopReason stopReason;
     private boolean finished;
+    private int launching;
+    private final Sinks.Empty<Void> stop = Sinks.empty();
+    private Sinks.@Nullable Empty<Void> launchesSettled;
 
     ContemplationRun(String question, Mode mode, List<Agent> planned, AnswerExtractor extractor,
             Aggregator aggregator, StoppingRule rule, Budget budget, Scheduler clock) {
@@ -91,8 +96,52 @@ final class ContemplationRun {
         return clock.now(TimeUnit.MILLISECONDS);
     }
 
+    /** Marks that a thread is subscribing a group of agents (their engine generations start in that call). */
+    synchronized void launchBegin() {
+        launching++;
+    }
+
+    /**
+     * Marks that a subscribing call returned: every agent it started is either running or, if the run stopped
+     * meanwhile, already cancelled by that thread.
+     */
+    void launchEnd() {
+        Sinks.Empty<Void> settled;
+        synchronized (this) {
+            launching--;
+            if (launching > 0 || launchesSettled == null) {
+                return;
+            }
+            settled = launchesSettled;
+            launchesSettled = null;
+        }
+        settled.tryEmitEmpty();
+    }
+
+    /**
+     * Completes once no thread is still subscribing agents, so that the verdict is delivered only after every
+     * agent started by a concurrent subscription has been cancelled.
+     */
+    synchronized Mono<Void> launchesSettled() {
+        if (launching == 0) {
+            return Mono.empty();
+        }
+        if (launchesSettled == null) {
+            launchesSettled = Sinks.empty();
+        }
+        return launchesSettled.asMono();
+    }
+
     synchronized List<Candidate> candidates() {
         return List.copyOf(candidates);
+    }
+
+    /**
+     * Completes when the run stops (rule, budget, deadline): every agent's generation is cut by it, synchronously,
+     * before the verdict is built, whichever thread decided the stop.
+     */
+    Mono<Void> stopSignal() {
+        return stop.asMono();
     }
 
     synchronized boolean stopped() {
@@ -135,6 +184,9 @@ final class ContemplationRun {
             events.add(new ContemplationEvent.AgentFailed(id, f.cause(), now));
         }
         decideStop();
+        if (stopReason != null) {
+            stop.tryEmitEmpty();
+        }
         return events;
     }
 
@@ -155,6 +207,7 @@ final class ContemplationRun {
      */
     synchronized Flux<ContemplationEvent> finish() {
         finished = true;
+        stop.tryEmitEmpty();
         Duration now = elapsed();
         StopReason reason = stopReason != null ? stopReason : StopReason.DEADLINE;
         List<ContemplationEvent> events = new ArrayList<>();

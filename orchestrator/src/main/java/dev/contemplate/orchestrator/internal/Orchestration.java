@@ -82,20 +82,39 @@ public final class Orchestration {
                 Mono<Void> release = Mono.firstWithSignal(
                         Mono.delay(st.lead(), config.clock()).then(), leaderStarted.asMono());
                 signals = Flux.fromIterable(planned).flatMap(agent -> agent == planned.get(0)
-                        ? runAgent(config, run, agent, () -> leaderStarted.tryEmitEmpty())
-                        : release.thenMany(runAgent(config, run, agent, NO_HOOK)), planned.size());
+                        ? launching(run, runAgent(config, run, agent, () -> leaderStarted.tryEmitEmpty()))
+                        : release.thenMany(launching(run, runAgent(config, run, agent, NO_HOOK))), planned.size());
             } else {
                 signals = Flux.fromIterable(waves(planned, mode, config.scheduling()))
-                        .concatMap(wave -> Flux.fromIterable(wave)
-                                .flatMap(agent -> runAgent(config, run, agent, NO_HOOK), wave.size()), 1);
+                        .concatMap(wave -> launching(run, Flux.fromIterable(wave)
+                                .flatMap(agent -> runAgent(config, run, agent, NO_HOOK), wave.size())), 1);
             }
             return signals
                     .map(run::apply)
                     .takeUntil(events -> run.stopped())
                     .take(budget.deadline(), config.clock())
                     .concatMapIterable(events -> events)
-                    .concatWith(Flux.defer(run::finish));
+                    .concatWith(Flux.defer(() -> run.launchesSettled().thenMany(Flux.defer(run::finish))));
         });
+    }
+
+    /**
+     * Wraps the subscription of a group of agents so the run knows when the subscribing call has returned: an agent
+     * subscribed on one thread while another thread stops the run is cancelled by the subscribing thread before its
+     * call returns, and the verdict waits for that (see {@link ContemplationRun#launchesSettled()}).
+     */
+    private static <T> Flux<T> launching(ContemplationRun run, Flux<T> agents) {
+        return new Flux<T>() {
+            @Override
+            public void subscribe(reactor.core.CoreSubscriber<? super T> actual) {
+                run.launchBegin();
+                try {
+                    agents.subscribe(actual);
+                } finally {
+                    run.launchEnd();
+                }
+            }
+        };
     }
 
     private static final Runnable NO_HOOK = () -> { };
@@ -160,7 +179,9 @@ public final class Orchestration {
             Mono<Signal> result = generation
                     .<Signal>map(g -> new Signal.Finished(agent, new Candidate(agent, g.text(), g.finishReason(),
                             g.usage(), Duration.ofMillis(run.nowMillis() - start))))
-                    .onErrorResume(e -> Mono.just(new Signal.Failed(agent, e, Optional.empty(), TokenUsage.ZERO)));
+                    .onErrorResume(e -> Mono.just(new Signal.Failed(agent, e, Optional.empty(), TokenUsage.ZERO)))
+                    // once the run stops, the generation is cancelled right there, not later by an operator's drain
+                    .takeUntilOther(run.stopSignal());
             return Flux.concat(Mono.just(new Signal.Started(agent, deltas)), result);
         });
     }
