@@ -63,9 +63,7 @@ final class ContemplationRun {
     private TokenUsage tokens = TokenUsage.ZERO;
     private @Nullable StopReason stopReason;
     private boolean finished;
-    private int launching;
     private final Sinks.Empty<Void> stop = Sinks.empty();
-    private Sinks.@Nullable Empty<Void> launchesSettled;
 
     ContemplationRun(String question, Mode mode, List<Agent> planned, AnswerExtractor extractor,
             Aggregator aggregator, StoppingRule rule, Budget budget, Scheduler clock) {
@@ -94,42 +92,6 @@ final class ContemplationRun {
 
     long nowMillis() {
         return clock.now(TimeUnit.MILLISECONDS);
-    }
-
-    /** Marks that a thread is subscribing a group of agents (their engine generations start in that call). */
-    synchronized void launchBegin() {
-        launching++;
-    }
-
-    /**
-     * Marks that a subscribing call returned: every agent it started is either running or, if the run stopped
-     * meanwhile, already cancelled by that thread.
-     */
-    void launchEnd() {
-        Sinks.Empty<Void> settled;
-        synchronized (this) {
-            launching--;
-            if (launching > 0 || launchesSettled == null) {
-                return;
-            }
-            settled = launchesSettled;
-            launchesSettled = null;
-        }
-        settled.tryEmitEmpty();
-    }
-
-    /**
-     * Completes once no thread is still subscribing agents, so that the verdict is delivered only after every
-     * agent started by a concurrent subscription has been cancelled.
-     */
-    synchronized Mono<Void> launchesSettled() {
-        if (launching == 0) {
-            return Mono.empty();
-        }
-        if (launchesSettled == null) {
-            launchesSettled = Sinks.empty();
-        }
-        return launchesSettled.asMono();
     }
 
     synchronized List<Candidate> candidates() {

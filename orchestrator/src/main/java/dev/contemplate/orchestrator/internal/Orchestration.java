@@ -6,6 +6,7 @@ import dev.contemplate.agents.Deliberation;
 import dev.contemplate.aggregation.Aggregator;
 import dev.contemplate.aggregation.AnswerExtractor;
 import dev.contemplate.aggregation.StoppingRule;
+import dev.contemplate.aggregation.StoppingRules;
 import dev.contemplate.inference.Generation;
 import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.GenerationRequest;
@@ -73,8 +74,9 @@ public final class Orchestration {
     public static Flux<ContemplationEvent> events(Config config, String question, Mode mode, Budget budget) {
         return Flux.defer(() -> {
             List<Agent> planned = plan(config.agents(), mode, budget);
+            StoppingRule rule = mode == Mode.FAST ? StoppingRules.fixed() : config.rule();
             ContemplationRun run = new ContemplationRun(question, mode, planned, config.extractor(),
-                    config.aggregator(), mode == Mode.FAST ? FIXED : config.rule(), budget, config.clock());
+                    config.aggregator(), rule, budget, config.clock());
             Flux<Signal> signals;
             if (mode == Mode.CONTEMPLATE && config.scheduling() instanceof Scheduling.Staggered st) {
                 // the leader's first token (or its end) releases the followers; so does the lead time
@@ -82,54 +84,23 @@ public final class Orchestration {
                 Mono<Void> release = Mono.firstWithSignal(
                         Mono.delay(st.lead(), config.clock()).then(), leaderStarted.asMono());
                 signals = Flux.fromIterable(planned).flatMap(agent -> agent == planned.get(0)
-                        ? launching(run, runAgent(config, run, agent, () -> leaderStarted.tryEmitEmpty()))
-                        : release.thenMany(launching(run, runAgent(config, run, agent, NO_HOOK))), planned.size());
+                        ? runAgent(config, run, agent, () -> leaderStarted.tryEmitEmpty())
+                        : release.thenMany(runAgent(config, run, agent, NO_HOOK)), planned.size());
             } else {
                 signals = Flux.fromIterable(waves(planned, mode, config.scheduling()))
-                        .concatMap(wave -> launching(run, Flux.fromIterable(wave)
-                                .flatMap(agent -> runAgent(config, run, agent, NO_HOOK), wave.size())), 1);
+                        .concatMap(wave -> Flux.fromIterable(wave)
+                                .flatMap(agent -> runAgent(config, run, agent, NO_HOOK), wave.size()), 1);
             }
             return signals
                     .map(run::apply)
                     .takeUntil(events -> run.stopped())
                     .take(budget.deadline(), config.clock())
                     .concatMapIterable(events -> events)
-                    .concatWith(Flux.defer(() -> run.launchesSettled().thenMany(Flux.defer(run::finish))));
+                    .concatWith(Flux.defer(run::finish));
         });
     }
 
-    /**
-     * Wraps the subscription of a group of agents so the run knows when the subscribing call has returned: an agent
-     * subscribed on one thread while another thread stops the run is cancelled by the subscribing thread before its
-     * call returns, and the verdict waits for that (see {@link ContemplationRun#launchesSettled()}).
-     */
-    private static <T> Flux<T> launching(ContemplationRun run, Flux<T> agents) {
-        return new Flux<T>() {
-            @Override
-            public void subscribe(reactor.core.CoreSubscriber<? super T> actual) {
-                run.launchBegin();
-                try {
-                    agents.subscribe(actual);
-                } finally {
-                    run.launchEnd();
-                }
-            }
-        };
-    }
-
     private static final Runnable NO_HOOK = () -> { };
-
-    private static final StoppingRule FIXED = new StoppingRule() {
-        @Override
-        public String name() {
-            return "fixed";
-        }
-
-        @Override
-        public boolean shouldStop(dev.contemplate.aggregation.Tally tally, int remaining) {
-            return remaining == 0;
-        }
-    };
 
     static List<Agent> plan(List<Agent> team, Mode mode, Budget budget) {
         int n = mode == Mode.FAST ? 1 : Math.min(team.size(), budget.maxAgents());
