@@ -20,15 +20,34 @@ EOS = "<eos>"
 # share the prompt prefix "Q:{question}=?\n".
 PROMPT_FORMAT = "Q:{question}=?\n{strategy}:"
 
+# Each strategy combines the four terms (the start number s and the signed operations a, b, c, in the
+# order written) in its own order; "order" lists the terms by index (0 = s, 1 = a, 2 = b, 3 = c).
+# Nine orders were picked so that the strategies share as few steps and partial sums as possible.
 STRATEGIES = [
-    {"tag": "L", "name": "forward",
+    {"tag": "L", "name": "forward", "order": [0, 1, 2, 3],
      "description": "Left to right: the start number, then the three operations in the order written."},
-    {"tag": "B", "name": "backward",
+    {"tag": "B", "name": "backward", "order": [0, 3, 2, 1],
      "description": "The start number, then the three operations from the last one back to the first."},
-    {"tag": "M", "name": "operations-first",
+    {"tag": "M", "name": "operations-first", "order": [1, 2, 3, 0],
      "description": "Combine the three operations left to right into a signed total, then add the start number last."},
+    {"tag": "C", "name": "c-a-s-b", "order": [3, 1, 0, 2],
+     "description": "The last operation, then the first, then the start number, then the middle operation."},
+    {"tag": "D", "name": "b-s-c-a", "order": [2, 0, 3, 1],
+     "description": "The middle operation, then the start number, then the last operation, then the first."},
+    {"tag": "E", "name": "b-c-a-s", "order": [2, 3, 1, 0],
+     "description": "The middle operation, then the last, then the first, then the start number."},
+    {"tag": "F", "name": "a-s-c-b", "order": [1, 0, 3, 2],
+     "description": "The first operation, then the start number, then the last operation, then the middle one."},
+    {"tag": "G", "name": "s-b-a-c", "order": [0, 2, 1, 3],
+     "description": "The start number, then the middle operation, then the first, then the last."},
+    {"tag": "H", "name": "a-c-b-s", "order": [1, 3, 2, 0],
+     "description": "The first operation, then the last, then the middle one, then the start number."},
 ]
 TAGS = [s["tag"] for s in STRATEGIES]
+ORDERS = {s["tag"]: s["order"] for s in STRATEGIES}
+# Training examples per strategy, relative: forward never goes negative and is the easiest, so the
+# others get 3 examples for every 2 of it, so that no strategy dominates a team's vote.
+TAG_WEIGHTS = {t: (2 if t == "L" else 3) for t in TAGS}
 
 CHARS = list("0123456789+-=?:;#\nQ") + TAGS
 VOCAB = {PAD: 0, EOS: 1}
@@ -94,16 +113,10 @@ def _steps(first, terms):
 
 def solution(q, tag):
     start, ops = q
-    if tag == "L":
-        body, v = _steps(start, ops)
-    elif tag == "B":
-        body, v = _steps(start, list(reversed(ops)))
-    elif tag == "M":
-        s0, n0 = ops[0]
-        first = n0 if s0 == "+" else -n0
-        body, v = _steps(first, ops[1:] + [("+", start)])
-    else:
-        raise ValueError(tag)
+    terms = [("+", start)] + list(ops)
+    order = ORDERS[tag]
+    sign, n = terms[order[0]]
+    body, v = _steps(n if sign == "+" else -n, [terms[i] for i in order[1:]])
     assert v == answer(q)
     return body + f"#{v}"
 
