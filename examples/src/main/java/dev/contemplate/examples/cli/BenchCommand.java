@@ -47,9 +47,10 @@ import picocli.CommandLine.ParentCommand;
                     + "a single agent's only sample ends its run under any rule, so its numbers are shared by every "
                     + "rule, and every other row reports its latency ratio and its accuracy gain over it. Answers "
                     + "are compared by key after normalisation with the extractor (numbers with the numeric "
-                    + "extractor: 72, 72.0 and $72 are the same). Agent i uses seed S+i for every question, count "
-                    + "and rule, so counts and rules share their first agents' samples: differences between rows "
-                    + "are paired, not independent draws.",
+                    + "extractor: 72, 72.0 and $72 are the same). On question q (0, 1, 2, ...) agent i samples with "
+                    + "seed S + 1000 q + i, for every count and rule, so counts and rules share their first agents' "
+                    + "samples: differences between rows are paired, not independent draws; and no two questions "
+                    + "share a seed, so one seed's luck does not repeat on every question.",
             "",
             "--out DIR writes bench.csv (one row per rule and agent count, every metric) and report.html (charts "
                     + "of accuracy against agents and against tokens, latency ratio, samples per rule; a table of "
@@ -190,7 +191,16 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** One contemplator of the bench, for an agent count other than 1 under one rule, and its stats. */
-    private record Cell(Contemplator contemplator, Stats stats) {
+    private record Cell(StoppingRule rule, int agents, Stats stats) {
+    }
+
+    /**
+     * Returns the base seed of question {@code index}: agent i samples with it plus i. A seed of its own per
+     * question keeps the sampling noise of different questions independent (one base seed for all questions
+     * would repeat one seed's luck on every question and inflate the spread between runs).
+     */
+    static long questionSeed(long seed, int index) {
+        return seed + (long) ContemplateCli.MAX_AGENTS * index;
     }
 
     /**
@@ -256,13 +266,17 @@ final class BenchCommand implements Callable<Integer> {
             truths.put(item.question(), item.answerKey());
         }
         int most = counts.stream().mapToInt(Integer::intValue).max().orElse(1);
+        if (config.kind() == EngineOptions.Kind.OPENAI && (settings.seed() < Integer.MIN_VALUE
+                || questionSeed(settings.seed(), items.size() - 1) + most - 1 > Integer.MAX_VALUE)) {
+            throw CliException.usage("with the openai engine, seeds travel as 32-bit integers: --seed plus "
+                    + ContemplateCli.MAX_AGENTS + " per question must stay below " + Integer.MAX_VALUE);
+        }
         EngineSetup.Request request = new EngineSetup.Request(settings.seed(), most, settings.budget(),
                 settings.temperature(), settings.maxTokens(), SimulatedScenarios.forDataset(truths));
         Budget budget = Budget.builder().deadline(settings.budget()).build();
         try (EngineSetup setup = EngineSetup.open(config, request)) {
             // N = 1 is run once: one agent's only sample ends its run under any rule
             Stats baseline = new Stats(1);
-            Contemplator single = contemplator(setup, settings, settings.rule(), 1, budget);
             Map<String, Map<Integer, Stats>> byRule = new LinkedHashMap<>();
             List<Cell> cells = new ArrayList<>();
             for (StoppingRule rule : settings.rules()) {
@@ -273,19 +287,23 @@ final class BenchCommand implements Callable<Integer> {
                     } else {
                         Stats stats = new Stats(n);
                         row.put(n, stats);
-                        cells.add(new Cell(contemplator(setup, settings, rule, n, budget), stats));
+                        cells.add(new Cell(rule, n, stats));
                     }
                 }
                 byRule.put(rule.name(), row);
             }
             Table table = new Table(byRule, baseline);
             Progress progress = new Progress(parent.err(), parent.interactive(), items.size());
-            for (Dataset.Item item : items) {
+            for (int q = 0; q < items.size(); q++) {
+                Dataset.Item item = items.get(q);
+                long seed = questionSeed(settings.seed(), q);
                 String text = setup.read(item.question()).orElseThrow();
+                Contemplator single = contemplator(setup, settings, settings.rule(), 1, seed, budget);
                 EngineSetup.Outcome one = setup.run(single, text, settings.mode(), budget);
                 baseline.add(one, right(one, item));
                 for (Cell cell : cells) {
-                    EngineSetup.Outcome outcome = setup.run(cell.contemplator(), text, settings.mode(), budget);
+                    Contemplator c = contemplator(setup, settings, cell.rule(), cell.agents(), seed, budget);
+                    EngineSetup.Outcome outcome = setup.run(c, text, settings.mode(), budget);
                     cell.stats().add(outcome, right(outcome, item));
                 }
                 progress.questionDone(table);
@@ -317,9 +335,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static Contemplator contemplator(EngineSetup setup, RunOptions.Settings settings, StoppingRule rule,
-            int agents, Budget budget) {
+            int agents, long seed, Budget budget) {
         return setup.contemplator()
-                .team(setup.team(agents, settings.seed()))
+                .team(setup.team(agents, seed))
                 .extractor(settings.extractor())
                 .stoppingRule(rule)
                 .scheduling(settings.scheduling())

@@ -64,8 +64,8 @@ final class RunOptions {
     String extract = "numeric";
 
     @Option(names = "--seed", paramLabel = "S",
-            description = "Base seed: agent i samples with seed S+i, so a run can be repeated. Default: a random "
-                    + "seed, reported in the output.")
+            description = "Base seed: agent i samples with seed S+i (bench: S + 1000 q + i on question q), so a "
+                    + "run can be repeated. Default: a random seed, reported in the output.")
     @Nullable Long seed;
 
     @Option(names = "--waves", paramLabel = "K",

@@ -320,4 +320,13 @@ class BenchCommandTest {
         assertThat(ask.err()).isEmpty();
         assertThat(ask.out()).contains("--team=TEAM");
     }
+
+    @Test
+    void everyQuestionHasSeedsOfItsOwnThatNoOtherQuestionShares() {
+        assertThat(BenchCommand.questionSeed(42, 0)).isEqualTo(42);
+        long last = BenchCommand.questionSeed(42, 1) - 1;   // the highest seed question 0's agents may use
+        assertThat(last).isEqualTo(42 + ContemplateCli.MAX_AGENTS - 1);
+        assertThat(BenchCommand.questionSeed(42, 7) - BenchCommand.questionSeed(42, 6))
+                .isEqualTo(ContemplateCli.MAX_AGENTS);
+    }
 }
