@@ -127,8 +127,8 @@ def main():
     ap.add_argument("--d", type=int, default=128)
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--heads", type=int, default=4)
-    ap.add_argument("--candidates", default="2000,2400,2800,3200,3600,4000,4400,4800,5200,5600,6000")
-    ap.add_argument("--temperatures", default="0.7,1.0")
+    ap.add_argument("--candidates", default="4400,5200", help="snapshot steps to measure")
+    ap.add_argument("--temperatures", default="0.6,0.8")
     ap.add_argument("--seeds", default="11,22")
     ap.add_argument("--out", default=train.RESOURCES)
     ap.add_argument("--validate-only", action="store_true",
