@@ -190,7 +190,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** One contemplator of the bench, for an agent count other than 1 under one rule, and its stats. */
+    /** One cell of the bench: an agent count other than 1 under one rule, and its stats. */
     private record Cell(StoppingRule rule, int agents, Stats stats) {
     }
 
