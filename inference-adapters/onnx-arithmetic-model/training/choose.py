@@ -215,7 +215,7 @@ def write_report(args, rows, temperatures, chosen, temperature, held, stream, di
          f"- Model: pre-LayerNorm GPT, {args.layers} layers, hidden {args.d}, {args.heads} heads, context "
          f"{arith.MAX_CONTEXT}, vocabulary {len(arith.VOCAB)}; **{params:,} parameters**.",
          f"- {timing['steps']} steps scheduled, batch {args.batch}, AdamW peak lr 0.0025, warmup 100, cosine decay to "
-         f"10%, loss on the answer only, one random strategy tag per example; snapshots every 400 steps.",
+         f"10%, loss on the answer only, one random strategy tag per example (weights: forward 2, every other strategy 3); snapshots every 400 steps.",
          f"- **Training time: {timing['seconds'] / 60:.1f} minutes** ({timing['seconds']:.0f} s wall clock, one CPU "
          f"thread) for {timing['steps']} steps.",
          "- Strategies: " + "; ".join(f"{s['tag']} = {s['name']} ({s['description']})" for s in arith.STRATEGIES),
