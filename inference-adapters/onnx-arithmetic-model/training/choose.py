@@ -14,7 +14,6 @@ only afterwards, for the report.
 import argparse
 import json
 import os
-import random
 import subprocess
 import sys
 import time
@@ -44,42 +43,30 @@ MIN_TEAM_ACCURACY = 0.90  # a demo model whose contemplation is still often wron
 
 
 def training_stream(steps, batch, excluded):
-    """The question texts the training run saw: replays train.batch's random stream without building tensors."""
-    seen = set()
-    for step in range(steps):
-        rng = random.Random(train.TRAIN_SEED * 1_000_003 + step)
-        n = 0
-        while n < batch:
-            text = arith.question_text(arith.random_question(rng))
-            if text in excluded:
-                continue
-            train.pick_tag(rng)
-            seen.add(text)
-            n += 1
-    return seen
+    """The question texts the training run saw, replayed with train.examples."""
+    return {text for step in range(steps) for _, text, _ in train.examples(step, batch, excluded)}
 
 
 def evaluation_sets(args):
-    """Checks that no validation or held-out question (train.question_sets) occurs in the training stream;
-    returns the number of distinct training questions."""
+    """Checks that the question files match train.question_sets and that none of their questions occurs in
+    the training stream (replayed with the exclusions train.py used); returns the number of distinct
+    training questions."""
     validation, heldout = train.question_sets()
-    seen = training_stream(args.steps, args.batch, set(validation) | set(heldout) | train.retired_questions())
-    leaked = seen & (set(validation) | set(heldout) | train.retired_questions())
-    if leaked:
-        sys.exit(f"{len(leaked)} evaluation questions occur in the training stream, e.g. {sorted(leaked)[0]}")
     for name, qs in (("validation-2000.jsonl", validation), ("heldout-500.jsonl", heldout)):
         with open(os.path.join(HERE, name)) as f:
             if [json.loads(line)["question"] for line in f] != qs:
                 sys.exit(f"{name} differs from train.question_sets(): rerun train.py")
+    seen = training_stream(args.steps, args.batch, train.training_exclusions(validation, heldout))
+    leaked = seen & (set(validation) | set(heldout))
+    if leaked:
+        sys.exit(f"{len(leaked)} evaluation questions occur in the training stream, e.g. {sorted(leaked)[0]}")
     return len(seen)
 
 
-def bench(jar, bundle_root, dataset, agents, temperature, seed, team="mixed", limit=None):
+def bench(jar, bundle_root, dataset, agents, temperature, seed, team="mixed"):
     cmd = ["java", "-cp", bundle_root + os.pathsep + jar, "dev.contemplate.examples.cli.ContemplateCli", "bench",
            "--dataset", dataset, "--agents", ",".join(str(a) for a in agents), "--stop", "fixed",
            "--temperature", str(temperature), "--seed", str(seed), "--team", team, "--json"]
-    if limit:
-        cmd += ["--limit", str(limit)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     res = json.loads(out)["results"]
     return {r["agents"]: r["accuracy"] for r in res}

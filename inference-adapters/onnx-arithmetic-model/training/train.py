@@ -62,16 +62,36 @@ def pick_tag(rng):
     return rng.choices(arith.TAGS, weights=[arith.TAG_WEIGHTS[t] for t in arith.TAGS])[0]
 
 
-def batch(step, size, excluded):
-    """The training batch of a step depends only on (seed, step): resumable and reproducible."""
+def training_exclusions(validation, heldout):
+    """The questions the training stream skips: the current evaluation sets and the retired ones."""
+    return set(validation) | set(heldout) | retired_questions()
+
+
+def write_jsonl(path, questions):
+    """Writes questions in the bench data format: {"question": ..., "answer": ...} per line."""
+    with open(path, "w") as f:
+        for q in questions:
+            f.write(json.dumps({"question": q, "answer": str(arith.answer(arith.parse_question(q)))}) + "\n")
+
+
+def examples(step, size, excluded):
+    """The (question, text, tag) examples of a step's batch: they depend only on (seed, step), so a run is
+    resumable and reproducible, and choose.py can replay the stream without building tensors."""
     rng = random.Random(TRAIN_SEED * 1_000_003 + step)
-    seqs, starts = [], []
-    while len(seqs) < size:
+    out = []
+    while len(out) < size:
         q = arith.random_question(rng)
         text = arith.question_text(q)
         if text in excluded:
             continue
-        tag = pick_tag(rng)
+        out.append((q, text, pick_tag(rng)))
+    return out
+
+
+def batch(step, size, excluded):
+    """The training tensors of a step (see examples)."""
+    seqs, starts = [], []
+    for q, text, tag in examples(step, size, excluded):
         p = arith.encode(arith.prompt(text, tag))
         s = arith.encode(arith.solution(q, tag)) + [arith.EOS_ID]
         seqs.append(p + s)
@@ -173,11 +193,9 @@ def main():
     random.seed(TRAIN_SEED)
 
     validation, heldout = question_sets()
-    for name, qs in (("validation-2000.jsonl", validation), ("heldout-500.jsonl", heldout)):
-        with open(os.path.join(HERE, name), "w") as f:
-            for q in qs:
-                f.write(json.dumps({"question": q, "answer": str(arith.answer(arith.parse_question(q)))}) + "\n")
-    excluded = set(validation) | set(heldout) | retired_questions()
+    write_jsonl(os.path.join(HERE, "validation-2000.jsonl"), validation)
+    write_jsonl(os.path.join(HERE, "heldout-500.jsonl"), heldout)
+    excluded = training_exclusions(validation, heldout)
 
     model = train(args, excluded)
     print(f"parameters: {model.num_params()}", flush=True)
