@@ -109,11 +109,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jar", default=os.path.join(ROOT, "examples", "target", "contemplate.jar"))
     ap.add_argument("--ckpt-dir", default=os.path.join(HERE, "checkpoints"))
-    ap.add_argument("--steps", type=int, default=6000, help="steps of the training run (for its question stream)")
-    ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--d", type=int, default=128)
-    ap.add_argument("--layers", type=int, default=4)
-    ap.add_argument("--heads", type=int, default=4)
+    train.add_run_arguments(ap)  # the training run's arguments: its question stream and network shape
     ap.add_argument("--candidates", default="4400,5200", help="snapshot steps to measure")
     ap.add_argument("--temperatures", default="0.6,0.8")
     ap.add_argument("--seeds", default="11,22")
@@ -154,8 +150,7 @@ def main():
     pairs = [(r, t) for r in rows if r["sampled"] is not None for t in temperatures]
     useful = [(r, t) for r, t in pairs if r["sampled"][t]["mixed_team"] >= MIN_TEAM_ACCURACY] or pairs
     best_row, temperature = max(useful, key=lambda rt: (margin(*rt), rt[0]["sampled"][rt[1]]["mixed_team"]))
-    step = best_row["step"]
-    chosen = next(r for r in rows if r["step"] == step)
+    step, chosen = best_row["step"], best_row
     print(f"chosen: step {step}, temperature {temperature}", flush=True)
 
     # Held-out: measured once, for the report only.

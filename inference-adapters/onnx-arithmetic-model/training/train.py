@@ -170,16 +170,21 @@ def train(args, excluded):
     return model
 
 
-def main():
-    ap = argparse.ArgumentParser()
+def add_run_arguments(ap):
+    """The options that define a run's question stream and network shape, shared with choose.py."""
     ap.add_argument("--steps", type=int, default=6000)
     ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=2.5e-3)
-    ap.add_argument("--warmup", type=int, default=100)
-    ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--d", type=int, default=128)
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--heads", type=int, default=4)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    add_run_arguments(ap)
+    ap.add_argument("--lr", type=float, default=2.5e-3)
+    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--snapshot-every", type=int, default=400)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--ckpt-dir", default=os.path.join(HERE, "checkpoints"))
