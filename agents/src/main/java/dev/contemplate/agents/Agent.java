@@ -19,9 +19,11 @@ import java.util.OptionalLong;
  * @param style how the question is phrased
  * @param sampling the agent's sampling parameters (temperature, top-p, max tokens, stop, seed)
  * @param engine an engine of its own, or empty to use the contemplator's engine
+ * @param weight how much this agent's vote counts in a weighted vote, finite and {@code > 0} (1 by default); a
+ *     researcher's prior trust in the agent, multiplied with the candidate's own confidence
  */
 public record Agent(String id, int ordinal, Persona persona, PromptStyle style, SamplingParameters sampling,
-        Optional<InferenceEngine> engine) {
+        Optional<InferenceEngine> engine, double weight) {
 
     /**
      * Validates the components.
@@ -39,6 +41,19 @@ public record Agent(String id, int ordinal, Persona persona, PromptStyle style, 
         Objects.requireNonNull(style, "style");
         Objects.requireNonNull(sampling, "sampling");
         Objects.requireNonNull(engine, "engine");
+        if (!(weight > 0) || Double.isInfinite(weight)) {
+            throw new IllegalArgumentException("agent '" + id + "' weight must be finite and > 0 but was " + weight);
+        }
+    }
+
+    /**
+     * Returns an agent of weight 1.
+     *
+     * @throws IllegalArgumentException if {@code id} is blank or {@code ordinal} negative
+     */
+    public Agent(String id, int ordinal, Persona persona, PromptStyle style, SamplingParameters sampling,
+            Optional<InferenceEngine> engine) {
+        this(id, ordinal, persona, style, sampling, engine, 1.0);
     }
 
     /** Returns this agent's seed, if any. */
@@ -46,22 +61,51 @@ public record Agent(String id, int ordinal, Persona persona, PromptStyle style, 
         return sampling.seed();
     }
 
+    /**
+     * Returns a copy with another vote weight.
+     *
+     * @throws IllegalArgumentException if {@code newWeight} is not finite and positive
+     */
+    public Agent withWeight(double newWeight) {
+        return new Agent(id, ordinal, persona, style, sampling, engine, newWeight);
+    }
+
     /** Returns a copy with other sampling parameters. */
     public Agent withSampling(SamplingParameters newSampling) {
-        return new Agent(id, ordinal, persona, style, newSampling, engine);
+        return new Agent(id, ordinal, persona, style, newSampling, engine, weight);
     }
 
     /**
-     * Returns the request this agent sends for {@code question}, with extra context messages (used by
-     * protocols that show agents each other's answers) between the system prompt and the question.
+     * Returns the request this agent sends for a bare {@code question}, with extra context messages (used by protocols
+     * that show agents each other's answers) between the system prompt and the question, and no answer format.
      */
     public GenerationRequest request(String question, List<Message> context) {
-        List<Message> messages = new ArrayList<>();
+        return request(Conversation.of(question), context, "");
+    }
+
+    /**
+     * Returns the request this agent sends for {@code conversation}: the conversation's system messages, then the
+     * persona's system prompt as a system message of its own (layered on top, never replacing the app's), then the
+     * earlier turns, then {@code extra} context (protocols that show agents each other's answers), then the question
+     * phrased in this agent's style with {@code answerFormat} (empty when no answer format is needed).
+     *
+     * @param conversation what the user asks, with its system messages and history
+     * @param extra messages placed just before the question
+     * @param answerFormat an instruction on how to state the final answer, or empty
+     */
+    public GenerationRequest request(Conversation conversation, List<Message> extra, String answerFormat) {
+        List<Message> context = conversation.context();
+        List<Message> messages = new ArrayList<>(context.size() + extra.size() + 2);
+        int i = 0;
+        while (i < context.size() && context.get(i).role() == Message.Role.SYSTEM) {
+            messages.add(context.get(i++));
+        }
         if (!persona.systemPrompt().isEmpty()) {
             messages.add(Message.system(persona.systemPrompt()));
         }
-        messages.addAll(context);
-        messages.add(Message.user(style.apply(question)));
+        messages.addAll(context.subList(i, context.size()));
+        messages.addAll(extra);
+        messages.add(Message.user(style.apply(conversation.question(), answerFormat)));
         return new GenerationRequest(messages, sampling);
     }
 }

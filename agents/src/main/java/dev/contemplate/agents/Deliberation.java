@@ -17,11 +17,12 @@ public interface Deliberation {
      * Returns the request {@code agent} sends.
      *
      * @param agent the agent about to run
-     * @param question the user's question
+     * @param conversation what the user asks: system messages, earlier turns and the question
+     * @param answerFormat how to state the final answer so that it can be extracted, or empty
      * @param earlier candidates already finished in this contemplation, in completion order
      * @return the request to send
      */
-    GenerationRequest request(Agent agent, String question, List<Candidate> earlier);
+    GenerationRequest request(Agent agent, Conversation conversation, String answerFormat, List<Candidate> earlier);
 
     /** Returns independent deliberation (self-consistency): every agent answers the question on its own. */
     static Deliberation independent() {
@@ -41,8 +42,9 @@ public interface Deliberation {
         }
 
         @Override
-        public GenerationRequest request(Agent agent, String question, List<Candidate> earlier) {
-            return agent.request(question, List.of());
+        public GenerationRequest request(Agent agent, Conversation conversation, String answerFormat,
+                List<Candidate> earlier) {
+            return agent.request(conversation, List.of(), answerFormat);
         }
     }
 }

@@ -2,21 +2,27 @@ package dev.contemplate.agents;
 
 /** How an agent phrases the question to its model. */
 public enum PromptStyle {
-    /** The question as it is. */
+    /** The question exactly as it is, without any instruction (for models prompted by the question alone). */
     PLAIN {
         @Override
-        public String apply(String question) {
+        public String apply(String question, String answerFormat) {
             return question;
         }
     },
-    /** Asks for step-by-step reasoning and a final line stating the answer. */
+    /** Asks for step-by-step reasoning, then the answer format when one is needed. */
     STEP_BY_STEP {
         @Override
-        public String apply(String question) {
-            return question + "\n\nThink step by step, then end with a line of the form \"The answer is X.\"";
+        public String apply(String question, String answerFormat) {
+            return question + "\n\nThink step by step." + (answerFormat.isEmpty() ? "" : " " + answerFormat);
         }
     };
 
-    /** Returns the user message for {@code question} in this style. */
-    public abstract String apply(String question);
+    /**
+     * Returns the user message for {@code question} in this style.
+     *
+     * @param question the user's question
+     * @param answerFormat how to state the final answer (for example {@code End with a line of the form "The answer
+     *     is X."}), or empty when any form will do
+     */
+    public abstract String apply(String question, String answerFormat);
 }

@@ -64,6 +64,7 @@ public record Team(List<Agent> agents) {
         private List<Persona> personas = List.of(Persona.PLAIN);
         private List<PromptStyle> styles = List.of(PromptStyle.STEP_BY_STEP);
         private List<Double> temperatures = List.of(0.7);
+        private List<Double> weights = List.of(1.0);
         private SamplingParameters base = SamplingParameters.defaults();
         private OptionalLong seed = OptionalLong.empty();
         private String idPrefix = "agent-";
@@ -92,6 +93,15 @@ public record Team(List<Agent> agents) {
         /** Sets the temperatures, cycled over the agents (at least one, each >= 0). */
         public Builder temperatures(List<Double> value) {
             this.temperatures = List.copyOf(value);
+            return this;
+        }
+
+        /**
+         * Sets the agents' vote weights for weighted votes, cycled over the agents (at least one, each finite and
+         * {@code > 0}; default 1).
+         */
+        public Builder weights(List<Double> value) {
+            this.weights = List.copyOf(value);
             return this;
         }
 
@@ -128,8 +138,9 @@ public record Team(List<Agent> agents) {
             if (size < 1) {
                 throw new IllegalArgumentException("team size must be >= 1 but was " + size);
             }
-            if (personas.isEmpty() || styles.isEmpty() || temperatures.isEmpty()) {
-                throw new IllegalArgumentException("personas, styles and temperatures need at least one value each");
+            if (personas.isEmpty() || styles.isEmpty() || temperatures.isEmpty() || weights.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "personas, styles, temperatures and weights need at least one value each");
             }
             List<Agent> agents = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
@@ -140,7 +151,7 @@ public record Team(List<Agent> agents) {
                     p.noSeed();
                 }
                 agents.add(new Agent(idPrefix + (i + 1), i, personas.get(i % personas.size()),
-                        styles.get(i % styles.size()), p.build(), Optional.empty()));
+                        styles.get(i % styles.size()), p.build(), Optional.empty(), weights.get(i % weights.size())));
             }
             return new Team(agents);
         }

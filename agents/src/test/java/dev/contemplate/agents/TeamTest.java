@@ -30,11 +30,43 @@ class TeamTest {
     void agentRequestCarriesPersonaAndStyledQuestion() {
         Team team = Team.builder().size(1).personas(List.of(Persona.of("p", "Be precise.")))
                 .styles(List.of(PromptStyle.STEP_BY_STEP)).noSeed().build();
-        var req = Deliberation.independent().request(team.agents().get(0), "What is 2+2?", List.of());
+        var req = Deliberation.independent().request(team.agents().get(0), Conversation.of("What is 2+2?"), "",
+                List.of());
         assertThat(req.messages()).hasSize(2);
         assertThat(req.messages().get(0)).isEqualTo(Message.system("Be precise."));
-        assertThat(req.messages().get(1).text()).startsWith("What is 2+2?").contains("step by step");
+        assertThat(req.messages().get(1).text()).isEqualTo("What is 2+2?\n\nThink step by step.");
         assertThat(req.sampling().seed()).isEmpty();
+    }
+
+    @Test
+    void theWholeConversationReachesTheAgentWithThePersonaLayeredAfterTheAppsSystemMessages() {
+        Agent agent = Team.builder().size(1).personas(List.of(Persona.of("p", "Be precise.")))
+                .styles(List.of(PromptStyle.STEP_BY_STEP)).build().agents().get(0);
+        Conversation conversation = new Conversation(List.of(Message.system("You are a pirate."),
+                Message.user("Hi, I am Ann."), Message.assistant("Ahoy Ann!"), Message.user("What is my name?")));
+        var req = agent.request(conversation, List.of(Message.user("extra")), "End with \"The answer is X.\"");
+        assertThat(req.messages()).containsExactly(Message.system("You are a pirate."), Message.system("Be precise."),
+                Message.user("Hi, I am Ann."), Message.assistant("Ahoy Ann!"), Message.user("extra"),
+                Message.user("What is my name?\n\nThink step by step. End with \"The answer is X.\""));
+        assertThat(PromptStyle.PLAIN.apply("54+39", "End with X")).isEqualTo("54+39");
+    }
+
+    @Test
+    void conversationsMustEndWithAUserQuestion() {
+        assertThatThrownBy(() -> new Conversation(List.of())).hasMessageContaining("at least one message");
+        assertThatThrownBy(() -> new Conversation(List.of(Message.user("q"), Message.assistant("a"))))
+                .hasMessageContaining("must be the user's question but was ASSISTANT");
+        assertThatThrownBy(() -> Conversation.of("  ")).hasMessageContaining("blank");
+        assertThat(new Conversation(List.of(Message.system("s"), Message.user("q"))).context())
+                .containsExactly(Message.system("s"));
+    }
+
+    @Test
+    void weightsCycleAndAreValidated() {
+        Team team = Team.builder().size(3).weights(List.of(2.0, 0.5)).build();
+        assertThat(team.agents()).extracting(Agent::weight).containsExactly(2.0, 0.5, 2.0);
+        assertThatThrownBy(() -> Team.builder().weights(List.of(0.0)).build())
+                .hasMessageContaining("weight must be finite and > 0 but was 0.0");
     }
 
     @Test

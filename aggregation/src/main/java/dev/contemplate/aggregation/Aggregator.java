@@ -1,24 +1,56 @@
 package dev.contemplate.aggregation;
 
-/** Turns a tally into a decision. Implementations are stateless and thread-safe. */
-@FunctionalInterface
+import reactor.core.publisher.Mono;
+
+/**
+ * The last step of a contemplation: sees the candidates with their votes and returns the decision. It may be
+ * asynchronous and call an engine (a judge, a synthesiser, a verifier) through the {@link AggregationContext}, within
+ * the remaining budget. {@link #vote()} is the cheap synchronous case: the vote's own decision. Implementations are
+ * immutable and thread-safe; {@link Aggregators} has the built-in ones.
+ *
+ * <p>Contract: the returned publisher emits one decision; when its own step cannot decide (an unparseable reply, a
+ * failed call) it falls back to {@link Ballots#vote()} and says why in {@link Provenance#fallback()}. The orchestrator
+ * also falls back to the vote when the publisher fails or the deadline comes first.
+ */
 public interface Aggregator {
 
-    /**
-     * Decides on {@code tally}.
-     *
-     * @param tally the votes so far
-     * @return the decision; an empty answer when the tally has no answered sample
-     */
-    Decision aggregate(Tally tally);
+    /** Returns a short name such as {@code vote}, {@code usc} or {@code synthesis}. */
+    String name();
 
     /**
-     * Returns plurality (majority) voting: the tally's leader under its documented tie-break, with its share of
-     * the answered samples.
+     * Decides on the counted candidates.
+     *
+     * @param ballots the candidates, their votes and the vote's own decision
+     * @param context budgeted engine calls
+     * @return one decision
      */
-    static Aggregator majority() {
-        return tally -> tally.leader()
-                .map(a -> new Decision(java.util.Optional.of(a), (double) tally.leaderCount() / tally.answered()))
-                .orElseGet(() -> new Decision(java.util.Optional.empty(), 0));
+    Mono<Decision> aggregate(Ballots ballots, AggregationContext context);
+
+    /** Returns the aggregator that takes the vote's decision as it is, without any call. Name {@code vote}. */
+    static Aggregator vote() {
+        return VoteAggregator.INSTANCE;
+    }
+}
+
+/** The vote's own decision. */
+final class VoteAggregator implements Aggregator {
+    static final VoteAggregator INSTANCE = new VoteAggregator();
+
+    private VoteAggregator() {
+    }
+
+    @Override
+    public String name() {
+        return "vote";
+    }
+
+    @Override
+    public Mono<Decision> aggregate(Ballots ballots, AggregationContext context) {
+        return Mono.just(ballots.vote());
+    }
+
+    @Override
+    public String toString() {
+        return name();
     }
 }

@@ -17,4 +17,12 @@ public interface AnswerExtractor {
      * @return the answer, or empty when there is none
      */
     Optional<Answer> extract(String text);
+
+    /**
+     * Returns the instruction that makes a model state its answer in a form this extractor reads, appended to the
+     * question by prompt styles that ask for one; empty (the default) when any form will do.
+     */
+    default String answerFormat() {
+        return "";
+    }
 }

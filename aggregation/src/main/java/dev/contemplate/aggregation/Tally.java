@@ -60,14 +60,15 @@ public final class Tally {
         boolean found = false;
         for (AnswerCount c : ranking) {
             if (c.answer().key().equals(a.key())) {
-                nr.add(new AnswerCount(c.answer(), c.count() + 1, Math.min(c.lowestOrdinal(), vote.agentOrdinal())));
+                nr.add(new AnswerCount(c.answer(), c.count() + 1, Math.min(c.lowestOrdinal(), vote.agentOrdinal()),
+                        c.weight() + vote.weight()));
                 found = true;
             } else {
                 nr.add(c);
             }
         }
         if (!found) {
-            nr.add(new AnswerCount(a, 1, vote.agentOrdinal()));
+            nr.add(new AnswerCount(a, 1, vote.agentOrdinal(), vote.weight()));
         }
         nr.sort(RANK);
         return new Tally(Collections.unmodifiableList(nv), Collections.unmodifiableList(nr));
@@ -100,6 +101,25 @@ public final class Tally {
     /** Returns the answers ranked by votes with the documented tie-break, best first. */
     public List<AnswerCount> ranking() {
         return ranking;
+    }
+
+    /**
+     * Returns the answers ranked by the sum of their votes' weights, then by the same tie-break as {@link #ranking()}
+     * (votes, lowest team ordinal, key).
+     */
+    public List<AnswerCount> weightedRanking() {
+        List<AnswerCount> r = new ArrayList<>(ranking);
+        r.sort(Comparator.comparingDouble(AnswerCount::weight).reversed().thenComparing(RANK));
+        return Collections.unmodifiableList(r);
+    }
+
+    /** Returns the sum of the weights of every answered vote. */
+    public double answeredWeight() {
+        double w = 0;
+        for (AnswerCount c : ranking) {
+            w += c.weight();
+        }
+        return w;
     }
 
     /** Returns answer key to votes, best first. */

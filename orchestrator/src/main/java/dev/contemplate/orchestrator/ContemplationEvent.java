@@ -2,13 +2,16 @@ package dev.contemplate.orchestrator;
 
 import dev.contemplate.aggregation.Answer;
 import dev.contemplate.aggregation.Tally;
+import dev.contemplate.inference.TokenUsage;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Progress of a contemplation, for UIs and logs. Each event carries the time elapsed since the contemplation
- * started. A successful stream ends with {@link Stopped} then {@link VerdictReady}.
+ * started. A successful stream ends with {@link Stopped}, then the aggregation's calls (a judge, a synthesiser, a
+ * verifier: {@link AggregationCallStarted}, {@link AnswerDelta}s, {@link AggregationCallFinished} or
+ * {@link AggregationCallFailed}) if the aggregator makes any, then {@link VerdictReady}.
  */
 public sealed interface ContemplationEvent {
 
@@ -102,6 +105,69 @@ public sealed interface ContemplationEvent {
         /** @throws NullPointerException if a component is null */
         public Stopped {
             Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(elapsed, "elapsed");
+        }
+    }
+
+    /**
+     * The aggregation started an engine call (a judge, a synthesiser, a verifier), after the agents stopped.
+     *
+     * @param role what the call is for, e.g. {@code judge}, {@code synthesis}, {@code verifier}
+     * @param engine the called engine's name
+     * @param elapsed time since start
+     */
+    record AggregationCallStarted(String role, String engine, Duration elapsed) implements ContemplationEvent {
+        /** @throws NullPointerException if a component is null */
+        public AggregationCallStarted {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(engine, "engine");
+            Objects.requireNonNull(elapsed, "elapsed");
+        }
+    }
+
+    /**
+     * An aggregation call finished.
+     *
+     * @param role what the call was for
+     * @param usage the tokens it spent
+     * @param elapsed time since start
+     */
+    record AggregationCallFinished(String role, TokenUsage usage, Duration elapsed) implements ContemplationEvent {
+        /** @throws NullPointerException if a component is null */
+        public AggregationCallFinished {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(usage, "usage");
+            Objects.requireNonNull(elapsed, "elapsed");
+        }
+    }
+
+    /**
+     * An aggregation call failed; the aggregator falls back to the vote unless another call decides.
+     *
+     * @param role what the call was for
+     * @param cause why
+     * @param elapsed time since start
+     */
+    record AggregationCallFailed(String role, Throwable cause, Duration elapsed) implements ContemplationEvent {
+        /** @throws NullPointerException if a component is null */
+        public AggregationCallFailed {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(cause, "cause");
+            Objects.requireNonNull(elapsed, "elapsed");
+        }
+    }
+
+    /**
+     * A piece of the final answer as an aggregation call writes it (a synthesiser), in order. Concatenated, the deltas
+     * are the text that call generated; the verdict's {@link Verdict#text()} is authoritative.
+     *
+     * @param text the new text
+     * @param elapsed time since start
+     */
+    record AnswerDelta(String text, Duration elapsed) implements ContemplationEvent {
+        /** @throws NullPointerException if a component is null */
+        public AnswerDelta {
+            Objects.requireNonNull(text, "text");
             Objects.requireNonNull(elapsed, "elapsed");
         }
     }

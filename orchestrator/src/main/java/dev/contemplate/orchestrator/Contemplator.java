@@ -1,13 +1,15 @@
 package dev.contemplate.orchestrator;
 
 import dev.contemplate.agents.Agent;
+import dev.contemplate.agents.Conversation;
 import dev.contemplate.agents.Deliberation;
 import dev.contemplate.agents.Team;
 import dev.contemplate.aggregation.Aggregator;
 import dev.contemplate.aggregation.AnswerExtractor;
-import dev.contemplate.aggregation.AnswerExtractors;
 import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.aggregation.StoppingRules;
+import dev.contemplate.aggregation.Voting;
+import dev.contemplate.aggregation.Votings;
 import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.orchestrator.internal.Orchestration;
 import io.github.resilience4j.retry.Retry;
@@ -20,8 +22,9 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Contemplate mode: asks a team of agents the same question over a shared engine, votes on their extracted
- * answers, stops as soon as the stopping rule is satisfied, and never outlives its budget.
+ * Contemplate mode: asks a team of agents the same question over a shared engine, votes on their answers (extracted
+ * answers, or clusters of free-form answers by meaning), stops as soon as the stopping rule is satisfied, merges the
+ * candidates (the vote, or a judge, a synthesis or a verifier), and never outlives its budget.
  *
  * <pre>{@code
  * Contemplator contemplator = Contemplator.builder()
@@ -50,7 +53,8 @@ public final class Contemplator {
 
     private Contemplator(Builder b) {
         InferenceEngine engine = Objects.requireNonNull(b.engine, "an engine is required: call engine(...)");
-        this.config = new Orchestration.Config(engine, b.team.agents(), b.deliberation, b.extractor, b.aggregator,
+        Voting voting = b.voting != null ? b.voting : Votings.semantic();
+        this.config = new Orchestration.Config(engine, b.team.agents(), b.deliberation, voting, b.aggregator,
                 b.rule, b.scheduling, b.clock, b.retry);
         this.budget = b.budget;
         this.defaultMode = b.mode;
@@ -69,6 +73,16 @@ public final class Contemplator {
     /** Returns the default budget. */
     public Budget budget() {
         return budget;
+    }
+
+    /** Returns the vote. */
+    public Voting voting() {
+        return config.voting();
+    }
+
+    /** Returns the aggregator. */
+    public Aggregator aggregator() {
+        return config.aggregator();
     }
 
     /** Returns the stopping rule. */
@@ -104,7 +118,20 @@ public final class Contemplator {
      * @throws IllegalArgumentException if {@code question} is blank
      */
     public Mono<Verdict> contemplate(String question, Mode mode, Budget callBudget) {
-        return events(question, mode, callBudget)
+        return contemplate(Conversation.of(question), mode, callBudget);
+    }
+
+    /**
+     * Contemplates a conversation: every agent receives its system messages, earlier turns and last question, with its
+     * persona layered on top. The returned publisher is cold and emits one verdict or a {@link ContemplationException};
+     * cancelling it cancels every running agent and aggregation call.
+     *
+     * @param conversation what the user asks
+     * @param mode FAST, CONTEMPLATE or AUTO
+     * @param callBudget the budget of this call
+     */
+    public Mono<Verdict> contemplate(Conversation conversation, Mode mode, Budget callBudget) {
+        return events(conversation, mode, callBudget)
                 .ofType(ContemplationEvent.VerdictReady.class)
                 .map(ContemplationEvent.VerdictReady::verdict)
                 .single();
@@ -122,12 +149,22 @@ public final class Contemplator {
      */
     public Flux<ContemplationEvent> events(String question, Mode mode, Budget callBudget) {
         Objects.requireNonNull(question, "question");
+        return events(Conversation.of(question), mode, callBudget);
+    }
+
+    /**
+     * Returns the cold stream of progress events of one contemplation of a conversation, as
+     * {@link #events(String, Mode, Budget)} does for a bare question.
+     *
+     * @param conversation what the user asks
+     * @param mode FAST, CONTEMPLATE or AUTO
+     * @param callBudget the budget of this call
+     */
+    public Flux<ContemplationEvent> events(Conversation conversation, Mode mode, Budget callBudget) {
+        Objects.requireNonNull(conversation, "conversation");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(callBudget, "budget");
-        if (question.isBlank()) {
-            throw new IllegalArgumentException("question must not be blank");
-        }
-        return Orchestration.events(config, question, mode, callBudget);
+        return Orchestration.events(config, conversation, mode, callBudget);
     }
 
     /** Builds a {@link Contemplator}. Not thread-safe; the built contemplator is. */
@@ -135,8 +172,8 @@ public final class Contemplator {
         private @Nullable InferenceEngine engine;
         private Team team = Team.builder().size(5).build();
         private Deliberation deliberation = Deliberation.independent();
-        private AnswerExtractor extractor = AnswerExtractors.numeric();
-        private Aggregator aggregator = Aggregator.majority();
+        private @Nullable Voting voting;
+        private Aggregator aggregator = Aggregator.vote();
         private StoppingRule rule = StoppingRules.beta(0.95);
         private Budget budget = Budget.unlimited();
         private Scheduling scheduling = Scheduling.allAtOnce();
@@ -165,13 +202,29 @@ public final class Contemplator {
             return this;
         }
 
-        /** Sets the answer extractor (default: {@link AnswerExtractors#numeric()}). */
+        /**
+         * Votes on answers extracted by {@code value}: shorthand for {@code voting(Votings.majority(value))}. Agents
+         * that phrase the question step by step are asked to state their answer in the form the extractor reads.
+         */
         public Builder extractor(AnswerExtractor value) {
-            this.extractor = Objects.requireNonNull(value, "extractor");
+            this.voting = Votings.majority(Objects.requireNonNull(value, "extractor"));
             return this;
         }
 
-        /** Sets the aggregator (default: {@link Aggregator#majority()}). */
+        /**
+         * Sets how candidates become votes (default, when neither this nor {@link #extractor} is called:
+         * {@link Votings#semantic()}, which clusters free-form answers by meaning, so any question works). The last
+         * call of {@code voting} or {@code extractor} wins.
+         */
+        public Builder voting(Voting value) {
+            this.voting = Objects.requireNonNull(value, "voting");
+            return this;
+        }
+
+        /**
+         * Sets the last step, which sees the candidates and may call a judge, a synthesiser or a verifier within the
+         * remaining budget (default: {@link Aggregator#vote()}, the vote's own decision; see {@code Aggregators}).
+         */
         public Builder aggregator(Aggregator value) {
             this.aggregator = Objects.requireNonNull(value, "aggregator");
             return this;

@@ -1,6 +1,7 @@
 package dev.contemplate.orchestrator;
 
 import dev.contemplate.aggregation.Answer;
+import dev.contemplate.aggregation.Provenance;
 import dev.contemplate.aggregation.Tally;
 import dev.contemplate.inference.TokenUsage;
 import java.time.Duration;
@@ -12,30 +13,42 @@ import java.util.Objects;
  *
  * @param question the question asked
  * @param mode the mode it ran in
- * @param answer the chosen answer
- * @param confidence the answer's share of the answered samples, in (0, 1]
+ * @param answer the chosen answer: its key (an extracted answer, a cluster of candidates, or {@code synthesis}) and a
+ *     short display text
+ * @param text the reply: the full text of the candidate that represents the answer, or the synthesised answer
+ * @param confidence the answer's share of the answered samples (by weight in a weighted vote), in [0, 1]
  * @param complete false when a deadline or token budget cut the contemplation short
  * @param stopReason why it ended
  * @param stoppingRule the name of the stopping rule used
  * @param agents one outcome per planned agent, in team order
  * @param tally every sample counted, with per-answer votes
- * @param tokens tokens reported by the engine(s), summed over agents
+ * @param provenance how the answer was reached: the vote or aggregator that decided, the agents it rests on, and why
+ *     a judge, synthesis or verifier step fell back to the vote, if it did
+ * @param tokens tokens reported by the engine(s), summed over agents and aggregation calls
+ * @param aggregationTokens the part of {@code tokens} spent by judge, synthesis and verifier calls
  * @param elapsed time from subscription to the verdict, on the contemplator's clock
  */
-public record Verdict(String question, Mode mode, Answer answer, double confidence, boolean complete,
-        StopReason stopReason, String stoppingRule, List<AgentOutcome> agents, Tally tally, TokenUsage tokens,
-        Duration elapsed) {
+public record Verdict(String question, Mode mode, Answer answer, String text, double confidence, boolean complete,
+        StopReason stopReason, String stoppingRule, List<AgentOutcome> agents, Tally tally, Provenance provenance,
+        TokenUsage tokens, TokenUsage aggregationTokens, Duration elapsed) {
 
-    /** Validates and copies the components. */
+    /**
+     * Validates and copies the components.
+     *
+     * @throws NullPointerException if a component is null
+     */
     public Verdict {
         Objects.requireNonNull(question, "question");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(answer, "answer");
+        Objects.requireNonNull(text, "text");
         Objects.requireNonNull(stopReason, "stopReason");
         Objects.requireNonNull(stoppingRule, "stoppingRule");
         agents = List.copyOf(agents);
         Objects.requireNonNull(tally, "tally");
+        Objects.requireNonNull(provenance, "provenance");
         Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(aggregationTokens, "aggregationTokens");
         Objects.requireNonNull(elapsed, "elapsed");
     }
 

@@ -333,7 +333,7 @@ class ContemplatorTest {
             ScriptedEngine engine = ScriptedEngine.builder().scheduler(vts).script(seeded).build();
             Contemplator c = Contemplator.builder().engine(engine)
                     .team(Team.builder().size(9).seed(baseSeed).build())
-                    .stoppingRule(StoppingRules.fixed()).clock(vts).build();
+                    .extractor(AnswerExtractors.numeric()).stoppingRule(StoppingRules.fixed()).clock(vts).build();
             Verdict[] out = new Verdict[1];
             StepVerifier.withVirtualTime(() -> c.contemplate("q"), () -> vts, Long.MAX_VALUE)
                     .thenAwait(Duration.ofSeconds(10))
@@ -462,7 +462,7 @@ class ContemplatorTest {
                 .build();
         Contemplator c = Contemplator.builder().engine(engine)
                 .team(Team.builder().size(4).seed(BASE_SEED).build())
-                .stoppingRule(StoppingRules.fixed(1)).build();
+                .extractor(AnswerExtractors.numeric()).stoppingRule(StoppingRules.fixed(1)).build();
         Verdict v = c.contemplate("q").block(Duration.ofSeconds(30));
         assertThat(v).isNotNull();
         assertThat(v.answer().key()).isEqualTo("5");

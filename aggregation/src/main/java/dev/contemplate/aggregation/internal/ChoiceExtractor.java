@@ -75,4 +75,9 @@ public final class ChoiceExtractor implements AnswerExtractor {
     public String toString() {
         return "choice:" + letters;
     }
+
+    @Override
+    public String answerFormat() {
+        return "End with a line of the form \"The answer is (X).\" where X is the letter of your choice.";
+    }
 }

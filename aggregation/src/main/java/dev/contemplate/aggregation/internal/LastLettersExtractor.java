@@ -48,4 +48,9 @@ public final class LastLettersExtractor implements AnswerExtractor {
     public String toString() {
         return "letters";
     }
+
+    @Override
+    public String answerFormat() {
+        return "End with a line of the form \"The answer is X.\"";
+    }
 }

@@ -198,4 +198,9 @@ public final class NumericExtractor implements AnswerExtractor {
     public String toString() {
         return "numeric";
     }
+
+    @Override
+    public String answerFormat() {
+        return "End with a line of the form \"The answer is X.\" where X is a number.";
+    }
 }

@@ -46,4 +46,9 @@ public final class YesNoExtractor implements AnswerExtractor {
     public String toString() {
         return "yesno";
     }
+
+    @Override
+    public String answerFormat() {
+        return "End with a line of the form \"The answer is yes.\" or \"The answer is no.\"";
+    }
 }

@@ -99,7 +99,8 @@ final class AskCommand implements Callable<Integer> {
             Budget budget = Budget.builder().deadline(settings.budget()).build();
             Contemplator contemplator = setup.contemplator()
                     .team(team)
-                    .extractor(settings.extractor())
+                    .voting(settings.voting())
+                    .aggregator(settings.aggregator())
                     .stoppingRule(settings.rule())
                     .scheduling(settings.scheduling())
                     .mode(settings.mode())
@@ -141,7 +142,10 @@ final class AskCommand implements Callable<Integer> {
             String summary = causes.entrySet().stream()
                     .map(c -> c.getValue() + (c.getValue() == 1 ? " agent " : " agents ") + c.getKey())
                     .collect(Collectors.joining("; "));
-            return prefix + "every agent failed: " + summary;
+            boolean noExtract = e.agents().stream().anyMatch(a -> a instanceof AgentOutcome.Failed f
+                    && f.cause() instanceof NoAnswerException);
+            return prefix + "every agent failed: " + summary
+                    + (noExtract ? " (for a question without a short answer, try --vote semantic)" : "");
         }
         return prefix + e.getMessage();
     }
@@ -155,6 +159,7 @@ final class AskCommand implements Callable<Integer> {
         }
         o.put("answer", v.answer().key());
         o.put("answerText", v.answer().text());
+        o.put("text", v.text());
         o.put("confidence", v.confidence());
         o.put("complete", v.complete());
         o.put("stopReason", v.stopReason().name());
@@ -164,6 +169,16 @@ final class AskCommand implements Callable<Integer> {
         o.put("mode", v.mode().name().toLowerCase(Locale.ROOT));
         o.put("stoppingRule", v.stoppingRule());
         o.put("extractor", RunOptions.extractorName(settings.extractor()));
+        o.put("vote", settings.voting().name());
+        ObjectNode decided = o.putObject("decidedBy");
+        decided.put("method", v.provenance().method());
+        v.provenance().basis().forEach(decided.putArray("basis")::add);
+        if (v.provenance().fallback().isPresent()) {
+            decided.put("fallback", v.provenance().fallback().get());
+        } else {
+            decided.putNull("fallback");
+        }
+        Json.tokens(decided.putObject("tokens"), v.aggregationTokens());
         o.put("seed", settings.seed());
         o.put("budgetMs", settings.budget().toMillis());
         o.put("temperature", setup.temperature());
@@ -220,6 +235,12 @@ final class AskCommand implements Callable<Integer> {
         int answered = v.tally().answered();
         line(b, "Question", question + (text.equals(question) ? "" : "  (read as " + text + ")"));
         line(b, "Answer", v.answer().text() + (setup.simulated() ? "  [simulated]" : ""));
+        if (!v.text().strip().equals(v.answer().text().strip())) {
+            line(b, "Reply", v.text().strip().replace("\n", "\n            "));
+        }
+        line(b, "Decided by", v.provenance().method() + " (" + v.provenance().basis().size()
+                + (v.provenance().basis().size() == 1 ? " agent" : " agents") + ")"
+                + v.provenance().fallback().map(f -> "; fell back to the vote: " + f).orElse(""));
         line(b, "Confidence", String.format(Locale.ROOT, "%.0f%% (%d of %d votes)", 100 * v.confidence(),
                 v.tally().leaderCount(), answered));
         line(b, "Status", (v.complete() ? "complete" : "incomplete") + ", " + stopReason(v) + " ("

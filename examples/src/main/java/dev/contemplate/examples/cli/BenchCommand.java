@@ -11,6 +11,7 @@ import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.orchestrator.AgentOutcome;
 import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.Contemplator;
+import dev.contemplate.orchestrator.Verdict;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -300,11 +301,11 @@ final class BenchCommand implements Callable<Integer> {
                 String text = setup.read(item.question()).orElseThrow();
                 Contemplator single = contemplator(setup, settings, settings.rule(), 1, seed, budget);
                 EngineSetup.Outcome one = setup.run(single, text, settings.mode(), budget);
-                baseline.add(one, right(one, item));
+                baseline.add(one, right(one, item, settings));
                 for (Cell cell : cells) {
                     Contemplator c = contemplator(setup, settings, cell.rule(), cell.agents(), seed, budget);
                     EngineSetup.Outcome outcome = setup.run(c, text, settings.mode(), budget);
-                    cell.stats().add(outcome, right(outcome, item));
+                    cell.stats().add(outcome, right(outcome, item, settings));
                 }
                 progress.questionDone(table);
             }
@@ -330,15 +331,27 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static boolean right(EngineSetup.Outcome outcome, Dataset.Item item) {
-        return outcome.verdict() != null && outcome.verdict().answer().key().equals(item.answerKey());
+    /**
+     * Returns whether the outcome's answer is the item's: by key when the vote keyed extracted answers, else by the
+     * answer the extractor reads in the verdict's reply (a semantic vote's representative, a synthesis).
+     */
+    private static boolean right(EngineSetup.Outcome outcome, Dataset.Item item, RunOptions.Settings settings) {
+        Verdict v = outcome.verdict();
+        if (v == null) {
+            return false;
+        }
+        boolean keyed = !settings.voting().name().equals("semantic")
+                && settings.aggregator().name().equals("vote");
+        return keyed ? v.answer().key().equals(item.answerKey())
+                : settings.extractor().extract(v.text()).map(a -> a.key().equals(item.answerKey())).orElse(false);
     }
 
     private static Contemplator contemplator(EngineSetup setup, RunOptions.Settings settings, StoppingRule rule,
             int agents, long seed, Budget budget) {
         return setup.contemplator()
                 .team(setup.team(agents, seed))
-                .extractor(settings.extractor())
+                .voting(settings.voting())
+                .aggregator(settings.aggregator())
                 .stoppingRule(rule)
                 .scheduling(settings.scheduling())
                 .mode(settings.mode())
@@ -402,7 +415,8 @@ final class BenchCommand implements Callable<Integer> {
         return new BenchRun(setup.description(), setup.simulated(), setup.clockName(), data.path().toString(),
                 questions, data.problems().size(), settings.seed(), date,
                 settings.mode().name().toLowerCase(Locale.ROOT), ruleNames(settings), counts, config.team(),
-                RunOptions.extractorName(settings.extractor()), settings.budget().toMillis(), setup.temperature(),
+                RunOptions.extractorName(settings.extractor()) + " (vote " + settings.voting().name() + ", last step "
+                        + settings.aggregator().name() + ")", settings.budget().toMillis(), setup.temperature(),
                 setup.maxTokens(), baseline(setup) + ", run once and shared by every rule", table.rows());
     }
 
@@ -427,6 +441,8 @@ final class BenchCommand implements Callable<Integer> {
         ArrayNode personas = o.putArray("personas");
         setup.personas().forEach(p -> personas.add(p.name()));
         o.put("extractor", RunOptions.extractorName(settings.extractor()));
+        o.put("vote", settings.voting().name());
+        o.put("aggregator", settings.aggregator().name());
         o.put("budgetMs", settings.budget().toMillis());
         o.put("seed", settings.seed());
         o.put("temperature", setup.temperature());

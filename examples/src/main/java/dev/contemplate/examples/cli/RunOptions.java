@@ -1,7 +1,12 @@
 package dev.contemplate.examples.cli;
 
+import dev.contemplate.aggregation.Aggregator;
+import dev.contemplate.aggregation.Aggregators;
 import dev.contemplate.aggregation.AnswerExtractor;
 import dev.contemplate.aggregation.AnswerExtractors;
+import dev.contemplate.aggregation.Verifiers;
+import dev.contemplate.aggregation.Voting;
+import dev.contemplate.aggregation.Votings;
 import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.aggregation.StoppingRules;
 import dev.contemplate.orchestrator.Mode;
@@ -23,8 +28,13 @@ final class RunOptions {
      * The validated settings of one command.
      *
      * @param rules the stopping rules, at least one, without duplicates, in the order given
+     * @param extractor the answer extractor: keys the votes of {@code majority} and {@code weighted}, and reads the
+     *     answer of a verdict in {@code bench}
+     * @param voting how candidates become votes
+     * @param aggregator the last step (the vote, a judge, a synthesis or a verifier)
      */
-    record Settings(Mode mode, Duration budget, List<StoppingRule> rules, AnswerExtractor extractor, long seed,
+    record Settings(Mode mode, Duration budget, List<StoppingRule> rules, AnswerExtractor extractor, Voting voting,
+            Aggregator aggregator, long seed,
             boolean seedChosen, Scheduling scheduling, @Nullable Integer waves, @Nullable Double temperature,
             @Nullable Integer maxTokens) {
 
@@ -62,6 +72,25 @@ final class RunOptions {
     @Option(names = "--extract", paramLabel = "EXTRACTOR", defaultValue = "numeric",
             description = "Answer extractor: " + AnswerExtractors.SPECS + ". Default: ${DEFAULT-VALUE}.")
     String extract = "numeric";
+
+    @Option(names = "--vote", paramLabel = "VOTE", defaultValue = "majority",
+            description = "How answers are counted: majority (one vote per extracted answer), weighted (each vote "
+                    + "weighs the agent's token-probability confidence; the embedded engine reports it) or semantic "
+                    + "(free-form answers clustered by meaning with an embedded model, for questions without a short "
+                    + "answer). Default: ${DEFAULT-VALUE}.")
+    String vote = "majority";
+
+    @Option(names = "--judge", paramLabel = "JUDGE",
+            description = "One more call after the vote, on the same engine and budget: usc (a judge picks the "
+                    + "candidate most consistent with the others) or synthesis (merges the candidates into one "
+                    + "answer). Falls back to the vote, and says so, when it fails or the deadline comes. Default: "
+                    + "none.")
+    @Nullable String judge;
+
+    @Option(names = "--verifier", paramLabel = "VERIFIER",
+            description = "Best-of-N: llm (the engine rates each candidate 0-10; the best wins, ties broken by the "
+                    + "vote; one call per candidate). Default: none.")
+    @Nullable String verifier;
 
     @Option(names = "--seed", paramLabel = "S",
             description = "Base seed: agent i samples with seed S+i (bench: S + 1000 q + i on question q), so a "
@@ -122,6 +151,28 @@ final class RunOptions {
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage(), e);
         }
+        Voting voting;
+        try {
+            voting = Votings.parse(vote, extractor);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage(), e);
+        }
+        if (judge != null && verifier != null) {
+            throw CliException.usage("--judge and --verifier both choose the last step: give one of them");
+        }
+        Aggregator aggregator = Aggregator.vote();
+        if (judge != null) {
+            try {
+                aggregator = Aggregators.parse(judge);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage(e.getMessage(), e);
+            }
+        } else if (verifier != null) {
+            if (!verifier.strip().toLowerCase(Locale.ROOT).equals("llm")) {
+                throw CliException.usage("unknown verifier '" + verifier + "'; valid: llm");
+            }
+            aggregator = Aggregators.bestOfN(Verifiers.llmRating());
+        }
         if (waves != null && waves < 1) {
             throw CliException.usage("--waves must be at least 1 but was " + waves);
         }
@@ -134,8 +185,8 @@ final class RunOptions {
         boolean chosen = seed == null;
         long s = chosen ? ThreadLocalRandom.current().nextLong(1, 1_000_000_000L) : seed;
         Scheduling scheduling = waves == null ? Scheduling.allAtOnce() : Scheduling.waves(waves);
-        return new Settings(m, d, List.copyOf(rules.values()), extractor, s, chosen, scheduling, waves, temperature,
-                maxTokens);
+        return new Settings(m, d, List.copyOf(rules.values()), extractor, voting, aggregator, s, chosen, scheduling,
+                waves, temperature, maxTokens);
     }
 
     /** Returns how the extractor is named in reports. */

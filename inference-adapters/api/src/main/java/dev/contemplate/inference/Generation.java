@@ -1,6 +1,7 @@
 package dev.contemplate.inference;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The finished result of generating one sequence.
@@ -9,8 +10,11 @@ import java.util.Objects;
  * @param text the generated text, without the prompt; stop sequences are not included
  * @param finishReason why generation ended
  * @param usage tokens consumed by this sequence (a shared prefill may be attributed to every sample that used it)
+ * @param logprobs the log-probability of each generated token, when the engine reports them (the embedded engine
+ *     always does; a LangChain4j model only where its provider returns them)
  */
-public record Generation(int index, String text, FinishReason finishReason, TokenUsage usage) {
+public record Generation(int index, String text, FinishReason finishReason, TokenUsage usage,
+        Optional<TokenLogprobs> logprobs) {
 
     /**
      * Validates the components.
@@ -25,10 +29,21 @@ public record Generation(int index, String text, FinishReason finishReason, Toke
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(finishReason, "finishReason");
         Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(logprobs, "logprobs");
+    }
+
+    /**
+     * Returns a generation without log-probabilities.
+     *
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if {@code index} is negative
+     */
+    public Generation(int index, String text, FinishReason finishReason, TokenUsage usage) {
+        this(index, text, finishReason, usage, Optional.empty());
     }
 
     /** Returns a copy of this generation with another sample index. */
     public Generation withIndex(int newIndex) {
-        return new Generation(newIndex, text, finishReason, usage);
+        return new Generation(newIndex, text, finishReason, usage, logprobs);
     }
 }

@@ -2,13 +2,16 @@ package dev.contemplate.orchestrator.internal;
 
 import dev.contemplate.agents.Agent;
 import dev.contemplate.agents.Candidate;
+import dev.contemplate.agents.Conversation;
 import dev.contemplate.aggregation.Aggregator;
 import dev.contemplate.aggregation.Answer;
-import dev.contemplate.aggregation.AnswerExtractor;
+import dev.contemplate.aggregation.Ballot;
+import dev.contemplate.aggregation.Ballots;
 import dev.contemplate.aggregation.Decision;
 import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.aggregation.Tally;
 import dev.contemplate.aggregation.Vote;
+import dev.contemplate.aggregation.Voting;
 import dev.contemplate.inference.InferenceException;
 import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.orchestrator.AgentOutcome;
@@ -24,6 +27,7 @@ import dev.contemplate.orchestrator.TokenBudgetExceededException;
 import dev.contemplate.orchestrator.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,11 +50,12 @@ final class ContemplationRun {
     private record Running(long startMillis, AtomicInteger deltas) {
     }
 
-    private final String question;
+    private final Conversation conversation;
     private final Mode mode;
     private final List<Agent> planned;
-    private final AnswerExtractor extractor;
+    private final Voting.Counter counter;
     private final Aggregator aggregator;
+    private final Orchestration.Config config;
     private final StoppingRule rule;
     private final Budget budget;
     private final Scheduler clock;
@@ -59,27 +64,34 @@ final class ContemplationRun {
     private final Map<String, Running> running = new HashMap<>();
     private final Map<String, AgentOutcome> outcomes = new HashMap<>();
     private final List<Candidate> candidates = new ArrayList<>();
+    private final List<Ballot> ballots = new ArrayList<>();
     private Tally tally = Tally.empty();
     private TokenUsage tokens = TokenUsage.ZERO;
     private @Nullable StopReason stopReason;
     private boolean finished;
     private final Sinks.Empty<Void> stop = Sinks.empty();
 
-    ContemplationRun(String question, Mode mode, List<Agent> planned, AnswerExtractor extractor,
-            Aggregator aggregator, StoppingRule rule, Budget budget, Scheduler clock) {
-        this.question = question;
+    ContemplationRun(Conversation conversation, Mode mode, List<Agent> planned, Orchestration.Config config,
+            StoppingRule rule, Budget budget) {
+        this.conversation = conversation;
         this.mode = mode;
         this.planned = List.copyOf(planned);
-        this.extractor = extractor;
-        this.aggregator = aggregator;
+        this.config = config;
+        this.counter = config.voting().open(conversation);
+        // one agent has nothing to judge or merge: FAST mode takes the vote
+        this.aggregator = mode == Mode.FAST ? Aggregator.vote() : config.aggregator();
         this.rule = rule;
         this.budget = budget;
-        this.clock = clock;
+        this.clock = config.clock();
         this.startMillis = clock.now(TimeUnit.MILLISECONDS);
     }
 
-    String question() {
-        return question;
+    Conversation conversation() {
+        return conversation;
+    }
+
+    Voting.Counter counter() {
+        return counter;
     }
 
     List<Agent> planned() {
@@ -128,9 +140,10 @@ final class ContemplationRun {
         if (signal instanceof Signal.Finished f) {
             Candidate c = f.candidate();
             candidates.add(c);
+            ballots.add(new Ballot(c, f.vote()));
             tokens = tokens.plus(c.usage());
-            Optional<Answer> answer = c.text().isBlank() ? Optional.empty() : extractor.extract(c.text());
-            tally = tally.with(new Vote(id, signal.agent().ordinal(), answer));
+            Optional<Answer> answer = f.vote().answer();
+            tally = tally.with(f.vote());
             events.add(new ContemplationEvent.CandidateProduced(id, c.text(), answer, now));
             if (answer.isPresent()) {
                 outcomes.put(id, new AgentOutcome.Answered(id, answer.get(), c.text(), c.usage(), latency));
@@ -190,14 +203,31 @@ final class ContemplationRun {
         }
         running.clear();
         events.add(new ContemplationEvent.Stopped(reason, now));
-        Decision decision = aggregator.aggregate(tally);
-        if (decision.answer().isEmpty()) {
+        List<Ballot> inTeamOrder = new ArrayList<>(ballots);
+        inTeamOrder.sort(Comparator.comparingInt(b -> b.candidate().agent().ordinal()));
+        Decision vote = counter.decide(inTeamOrder, tally);
+        if (vote.answer().isEmpty()) {
             return Flux.fromIterable(events).concatWith(Flux.error(noVerdict(reason, ordered)));
         }
-        Verdict verdict = new Verdict(question, mode, decision.answer().get(), decision.share(), reason.complete(),
-                reason, rule.name(), ordered, tally, tokens, now);
-        events.add(new ContemplationEvent.VerdictReady(verdict));
-        return Flux.fromIterable(events);
+        Ballots counted = new Ballots(conversation, inTeamOrder, tally, vote);
+        TokenUsage agentTokens = tokens;
+        Aggregation.VerdictFactory verdicts = (decision, aggregationTokens, elapsed) -> new Verdict(
+                conversation.question(), mode, decision.answer().orElseThrow(), decision.text(), decision.share(),
+                reason.complete(), reason, rule.name(), ordered, tally, decision.provenance(),
+                agentTokens.plus(aggregationTokens), aggregationTokens, elapsed);
+        if (aggregator == Aggregator.vote()) {
+            events.add(new ContemplationEvent.VerdictReady(verdicts.verdict(vote, TokenUsage.ZERO, now)));
+            return Flux.fromIterable(events);
+        }
+        if (counted.answered().size() < 2) {
+            Decision alone = vote.withFallback("only one answered candidate: nothing for " + aggregator.name()
+                    + " to compare");
+            events.add(new ContemplationEvent.VerdictReady(verdicts.verdict(alone, TokenUsage.ZERO, now)));
+            return Flux.fromIterable(events);
+        }
+        Aggregation aggregation = new Aggregation(config.engine(), clock, startMillis, budget,
+                budget.maxTotalTokens() - agentTokens.totalTokens(), counted, aggregator, verdicts);
+        return Flux.fromIterable(events).concatWith(aggregation.events());
     }
 
     private ContemplationException noVerdict(StopReason reason, List<AgentOutcome> ordered) {

@@ -2,11 +2,12 @@ package dev.contemplate.orchestrator.internal;
 
 import dev.contemplate.agents.Agent;
 import dev.contemplate.agents.Candidate;
+import dev.contemplate.agents.Conversation;
 import dev.contemplate.agents.Deliberation;
 import dev.contemplate.aggregation.Aggregator;
-import dev.contemplate.aggregation.AnswerExtractor;
 import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.aggregation.StoppingRules;
+import dev.contemplate.aggregation.Voting;
 import dev.contemplate.inference.Generation;
 import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.GenerationRequest;
@@ -47,15 +48,15 @@ public final class Orchestration {
      * @param engine the default engine
      * @param agents the team's agents, in order
      * @param deliberation the protocol shaping each agent's request
-     * @param extractor the answer extractor
-     * @param aggregator the aggregator
+     * @param voting how candidates become votes and votes a decision
+     * @param aggregator the last step, which may call a judge
      * @param rule the stopping rule
      * @param scheduling when agents start in CONTEMPLATE mode
      * @param clock the scheduler that times deadlines and measures latency
      * @param retry an optional retry applied to each agent's generation
      */
     public record Config(InferenceEngine engine, List<Agent> agents, Deliberation deliberation,
-            AnswerExtractor extractor, Aggregator aggregator, StoppingRule rule, Scheduling scheduling,
+            Voting voting, Aggregator aggregator, StoppingRule rule, Scheduling scheduling,
             Scheduler clock, @Nullable Retry retry) {
     }
 
@@ -66,17 +67,17 @@ public final class Orchestration {
      * Returns the cold event stream of one contemplation.
      *
      * @param config the contemplator's configuration
-     * @param question the question, not blank
+     * @param conversation what the user asks
      * @param mode the mode
      * @param budget the budget
      * @return events ending with the verdict, or an error
      */
-    public static Flux<ContemplationEvent> events(Config config, String question, Mode mode, Budget budget) {
+    public static Flux<ContemplationEvent> events(Config config, Conversation conversation, Mode mode,
+            Budget budget) {
         return Flux.defer(() -> {
             List<Agent> planned = plan(config.agents(), mode, budget);
             StoppingRule rule = mode == Mode.FAST ? StoppingRules.fixed() : config.rule();
-            ContemplationRun run = new ContemplationRun(question, mode, planned, config.extractor(),
-                    config.aggregator(), rule, budget, config.clock());
+            ContemplationRun run = new ContemplationRun(conversation, mode, planned, config, rule, budget);
             Flux<Signal> signals;
             if (mode == Mode.CONTEMPLATE && config.scheduling() instanceof Scheduling.Staggered st) {
                 // the leader's first token (or its end) releases the followers; so does the lead time
@@ -123,13 +124,19 @@ public final class Orchestration {
         return waves;
     }
 
+    /** Returns {@code request} without its seed when {@code engine} cannot honour seeds (it would refuse them). */
+    static GenerationRequest withoutUnsupportedSeed(InferenceEngine engine, GenerationRequest request) {
+        return !engine.capabilities().seeds() && request.sampling().seed().isPresent()
+                ? request.withSampling(request.sampling().withSeed(OptionalLong.empty()))
+                : request;
+    }
+
     private static Flux<Signal> runAgent(Config config, ContemplationRun run, Agent agent, Runnable onFirstToken) {
         return Flux.defer(() -> {
             InferenceEngine engine = agent.engine().orElse(config.engine());
-            GenerationRequest request = config.deliberation().request(agent, run.question(), run.candidates());
-            if (!engine.capabilities().seeds() && request.sampling().seed().isPresent()) {
-                request = request.withSampling(request.sampling().withSeed(OptionalLong.empty()));
-            }
+            GenerationRequest request = config.deliberation().request(agent, run.conversation(),
+                    config.voting().answerFormat(), run.candidates());
+            request = withoutUnsupportedSeed(engine, request);
             AtomicInteger deltas = new AtomicInteger();
             long start = run.nowMillis();
             Mono<Generation> generation = engine.stream(request)
@@ -148,8 +155,14 @@ public final class Orchestration {
                 generation = generation.transformDeferred(RetryOperator.of(config.retry()));
             }
             Mono<Signal> result = generation
-                    .<Signal>map(g -> new Signal.Finished(agent, new Candidate(agent, g.text(), g.finishReason(),
-                            g.usage(), Duration.ofMillis(run.nowMillis() - start))))
+                    .flatMap(g -> {
+                        Candidate c = new Candidate(agent, g.text(), g.finishReason(), g.usage(),
+                                Duration.ofMillis(run.nowMillis() - start), g.logprobs());
+                        return run.counter().cast(c)
+                                .<Signal>map(vote -> new Signal.Finished(agent, c, vote))
+                                .onErrorResume(e -> Mono.just(new Signal.Failed(agent, e, Optional.of(c.text()),
+                                        c.usage())));
+                    })
                     .onErrorResume(e -> Mono.just(new Signal.Failed(agent, e, Optional.empty(), TokenUsage.ZERO)))
                     // once the run stops, the generation is cancelled right there, not later by an operator's drain
                     .takeUntilOther(run.stopSignal());

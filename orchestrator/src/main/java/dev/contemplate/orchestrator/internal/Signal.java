@@ -2,6 +2,7 @@ package dev.contemplate.orchestrator.internal;
 
 import dev.contemplate.agents.Agent;
 import dev.contemplate.agents.Candidate;
+import dev.contemplate.aggregation.Vote;
 import dev.contemplate.inference.TokenUsage;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,8 +17,8 @@ sealed interface Signal {
     record Started(Agent agent, AtomicInteger deltas) implements Signal {
     }
 
-    /** The agent produced its final text. */
-    record Finished(Agent agent, Candidate candidate) implements Signal {
+    /** The agent produced its final text, and the vote counted it. */
+    record Finished(Agent agent, Candidate candidate, Vote vote) implements Signal {
     }
 
     /** The agent's generation failed. */

@@ -1,46 +1,75 @@
 package dev.contemplate.orchestrator.langchain4j;
 
-import dev.contemplate.orchestrator.AgentOutcome;
+import dev.contemplate.agents.Conversation;
 import dev.contemplate.orchestrator.Budget;
+import dev.contemplate.orchestrator.ContemplationException;
 import dev.contemplate.orchestrator.Contemplator;
 import dev.contemplate.orchestrator.Mode;
 import dev.contemplate.orchestrator.Verdict;
-import dev.langchain4j.data.message.AiMessage;
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
-import dev.langchain4j.model.output.TokenUsage;
-import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A LangChain4j {@link ChatModel} that answers by contemplation: the last user message of each request is the
- * question; the {@link Contemplator} runs its team, votes and stops; the reply is the text of the first agent (in
- * team order) whose answer won, or only the answer with {@link Builder#answerOnly(boolean)}. Token usage is the
- * total over all agents. Use {@link #withMode(Mode)} to toggle FAST / CONTEMPLATE / AUTO per request.
+ * A LangChain4j {@link ChatModel} that answers by contemplation: the {@link Contemplator} runs its team on the whole
+ * conversation, votes, stops and merges; the reply is the verdict's text. AI Services, chat memory and any code
+ * written against LangChain4j get contemplate mode this way.
  *
- * <p>Limits: the contemplator's agents bring their own personas, so a request's system messages and earlier
- * turns are not forwarded; tool calls and response formats are not supported and fail with LangChain4j's
- * {@link UnsupportedFeatureException}. A contemplation error (timeout without an answer, every agent failed)
- * is thrown as the orchestrator's {@code ContemplationException}. {@link #doChat} blocks the calling thread until
- * the verdict: call it from your own threads, not from a Reactor event loop.
+ * <pre>{@code
+ * ChatModel model = ContemplatingChatModel.builder().contemplator(contemplator).fastModel(plainModel).build();
+ * Assistant assistant = AiServices.builder(Assistant.class).chatModel(model)
+ *         .chatMemory(MessageWindowChatMemory.withMaxMessages(10)).build();
+ * }</pre>
+ *
+ * <p><b>The conversation.</b> Every message of the request reaches every agent, in order: the app's system messages,
+ * earlier user and AI turns (chat memory), and the question, which must be the last message, a user message with
+ * text. Each agent's persona is layered on top as a system message of its own, after the app's system messages, which
+ * stay. Nothing is dropped silently: a message that cannot be carried (a tool call or result, a user message with a
+ * name, images or other non-text content, a custom message) fails the request with LangChain4j's
+ * {@link UnsupportedFeatureException} naming it. Only an AI message's thinking text is left out, as LangChain4j's
+ * providers do by default. The request's sampling parameters (temperature, top-p, max tokens, stop sequences) are not
+ * applied: each agent samples with its own settings, which is what makes the team diverse.
+ *
+ * <p><b>The mode</b> is chosen per request by its model name ({@link ChatRequest#modelName()}), case ignored:
+ * <ul>
+ *   <li>{@code contemplate} or {@code contemplate-contemplate}: CONTEMPLATE, the whole team;
+ *   <li>{@code contemplate-N}, N &ge; 1: CONTEMPLATE with at most N agents (and never more than the budget allows);
+ *   <li>{@code contemplate-auto}: AUTO, agents in growing waves while the outcome is unsettled;
+ *   <li>{@code contemplate-fast}: FAST. With a {@link Builder#fastModel(ChatModel) fast model}, the request goes
+ *       straight to it, unchanged (only the {@code contemplate-fast} name gives way to the fast model's own default
+ *       model name), and its response is returned as it is; without one, the contemplator's FAST mode runs one agent;
+ *   <li>any other name, or none: the model's own mode ({@link Builder#mode}, {@link #withMode}).
+ * </ul>
+ * A name that starts with {@code contemplate-} but is none of these fails with an {@link IllegalArgumentException}.
+ *
+ * <p><b>The response</b> tells how the reply was reached: its text is {@link Verdict#text()} (or only the voted
+ * answer with {@link Builder#answerOnly(boolean)}); its token usage is the total over all agents and aggregation
+ * calls; its finish reason is {@link FinishReason#STOP} for a complete verdict, {@link FinishReason#LENGTH} when the
+ * token budget cut the contemplation short and {@link FinishReason#OTHER} when the deadline did; its metadata is a
+ * {@link ContemplationResponseMetadata} whose {@link ContemplationResponseMetadata#verdict() verdict()} holds the
+ * votes, stop reason, completeness, per-agent outcomes and tokens, and provenance; its model name is
+ * {@code contemplate-fast}, {@code contemplate-auto} or {@code contemplate-N} (N planned agents).
+ *
+ * <p>Tools and response formats other than text are not supported and fail with
+ * {@link UnsupportedFeatureException} (unless the request passes through to a fast model, which decides). A
+ * contemplation error (deadline without any answer, every agent failed) is thrown as the orchestrator's
+ * {@link ContemplationException}. {@link #doChat} blocks the calling thread until the verdict: call it from your own
+ * threads, never from a Reactor non-blocking thread (Reactor refuses to block there); interrupting the waiting thread
+ * cancels the contemplation. For a non-blocking variant see {@link ContemplatingStreamingChatModel}. Instances are
+ * immutable and thread-safe.
  */
 public final class ContemplatingChatModel implements ChatModel {
 
-    private final Contemplator contemplator;
-    private final Mode mode;
-    private final Budget budget;
-    private final boolean answerOnly;
+    private final ChatContemplation.Settings settings;
+    private final @Nullable ChatModel fastModel;
 
-    private ContemplatingChatModel(Contemplator contemplator, Mode mode, Budget budget, boolean answerOnly) {
-        this.contemplator = contemplator;
-        this.mode = mode;
-        this.budget = budget;
-        this.answerOnly = answerOnly;
+    private ContemplatingChatModel(ChatContemplation.Settings settings, @Nullable ChatModel fastModel) {
+        this.settings = settings;
+        this.fastModel = fastModel;
     }
 
     /** Returns a builder; a contemplator is required. */
@@ -48,63 +77,49 @@ public final class ContemplatingChatModel implements ChatModel {
         return new Builder();
     }
 
-    /** Returns a model like this one that contemplates in {@code newMode}. */
+    /**
+     * Returns a model like this one whose own mode is {@code newMode} (requests that name a mode still get theirs).
+     *
+     * @throws NullPointerException if {@code newMode} is null
+     */
     public ContemplatingChatModel withMode(Mode newMode) {
-        return new ContemplatingChatModel(contemplator, Objects.requireNonNull(newMode, "mode"), budget, answerOnly);
+        return new ContemplatingChatModel(settings.withMode(newMode), fastModel);
     }
 
     /**
-     * Contemplates the request's last user message.
+     * Contemplates the request's conversation in the mode its model name selects (or this model's own mode), and
+     * blocks until the verdict; in FAST mode with a fast model, returns that model's response instead.
      *
-     * @throws IllegalArgumentException if the request has no user message with text
-     * @throws UnsupportedFeatureException if the request asks for tools or a response format
+     * @param request the request; its last message is the question, a user message with text
+     * @return the reply with the verdict in its {@link ContemplationResponseMetadata}
+     * @throws IllegalArgumentException if the last message is not a user message with text, or the model name is a
+     *     malformed {@code contemplate-} name
+     * @throws UnsupportedFeatureException if the request offers tools, asks for a non-text response format, or holds
+     *     a message that cannot be carried (see the class description)
+     * @throws ContemplationException if the contemplation ends without a verdict
      */
     @Override
     public ChatResponse doChat(ChatRequest request) {
-        if (request.toolSpecifications() != null && !request.toolSpecifications().isEmpty()) {
-            throw new UnsupportedFeatureException("tools are not supported by contemplate mode");
+        ChatContemplation.Route route = settings.route(request);
+        if (route.mode() == Mode.FAST && fastModel != null) {
+            return fastModel.chat(ChatContemplation.forFastModel(request, fastModel.defaultRequestParameters()));
         }
-        if (request.responseFormat() != null
-                && request.responseFormat().type() != dev.langchain4j.model.chat.request.ResponseFormatType.TEXT) {
-            throw new UnsupportedFeatureException("only text responses are supported by contemplate mode");
+        ChatContemplation.checkSupported(request);
+        Conversation conversation = ChatContemplation.conversation(request.messages());
+        Verdict verdict = settings.contemplator().contemplate(conversation, route.mode(), route.budget()).block();
+        if (verdict == null) {
+            throw new IllegalStateException("the contemplation ended without a verdict");
         }
-        String question = lastUserText(request.messages());
-        Verdict verdict = contemplator.contemplate(question, mode, budget).block();
-        Objects.requireNonNull(verdict, "the contemplation ended without a verdict");
-        String text = answerOnly ? verdict.answer().text() : winningText(verdict);
-        return ChatResponse.builder()
-                .aiMessage(AiMessage.from(text))
-                .tokenUsage(new TokenUsage(Math.toIntExact(Math.min(Integer.MAX_VALUE, verdict.tokens().inputTokens())),
-                        Math.toIntExact(Math.min(Integer.MAX_VALUE, verdict.tokens().outputTokens()))))
-                .finishReason(FinishReason.STOP)
-                .modelName("contemplate/" + verdict.stoppingRule())
-                .build();
+        return ChatContemplation.response(verdict, settings.answerOnly());
     }
 
-    private static String lastUserText(List<ChatMessage> messages) {
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if (messages.get(i) instanceof UserMessage u && u.hasSingleText() && !u.singleText().isBlank()) {
-                return u.singleText();
-            }
-        }
-        throw new IllegalArgumentException("the chat request has no user message with text to contemplate");
-    }
-
-    private static String winningText(Verdict verdict) {
-        for (AgentOutcome o : verdict.agents()) {
-            if (o instanceof AgentOutcome.Answered a && a.answer().key().equals(verdict.answer().key())) {
-                return a.text();
-            }
-        }
-        return verdict.answer().text();
-    }
-
-    /** Builds a {@link ContemplatingChatModel}. */
+    /** Builds a {@link ContemplatingChatModel}. Not thread-safe; the built model is. */
     public static final class Builder {
-        private Contemplator contemplator;
+        private @Nullable Contemplator contemplator;
         private Mode mode = Mode.CONTEMPLATE;
-        private Budget budget;
+        private @Nullable Budget budget;
         private boolean answerOnly;
+        private @Nullable ChatModel fastModel;
 
         private Builder() {
         }
@@ -115,7 +130,7 @@ public final class ContemplatingChatModel implements ChatModel {
             return this;
         }
 
-        /** Sets the mode (default CONTEMPLATE). */
+        /** Sets the mode of requests whose model name selects none (default CONTEMPLATE). */
         public Builder mode(Mode value) {
             this.mode = Objects.requireNonNull(value, "mode");
             return this;
@@ -127,9 +142,18 @@ public final class ContemplatingChatModel implements ChatModel {
             return this;
         }
 
-        /** Replies with only the voted answer instead of the winning agent's full text (default false). */
+        /** Replies with only the voted answer instead of the verdict's full text (default false). */
         public Builder answerOnly(boolean value) {
             this.answerOnly = value;
+            return this;
+        }
+
+        /**
+         * Sets the model that FAST requests pass straight through to, without contemplation (default: none, so FAST
+         * runs the contemplator's FAST mode, one agent).
+         */
+        public Builder fastModel(ChatModel value) {
+            this.fastModel = Objects.requireNonNull(value, "fastModel");
             return this;
         }
 
@@ -139,9 +163,9 @@ public final class ContemplatingChatModel implements ChatModel {
          * @throws NullPointerException if no contemplator was set
          */
         public ContemplatingChatModel build() {
-            Objects.requireNonNull(contemplator, "a contemplator is required: call contemplator(...)");
-            return new ContemplatingChatModel(contemplator, mode, budget != null ? budget : contemplator.budget(),
-                    answerOnly);
+            Contemplator c = Objects.requireNonNull(contemplator, "a contemplator is required: call contemplator(...)");
+            return new ContemplatingChatModel(new ChatContemplation.Settings(c, mode,
+                    budget != null ? budget : c.budget(), answerOnly), fastModel);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.InferenceException;
 import dev.contemplate.inference.Message;
+import dev.contemplate.inference.TokenLogprobs;
 import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.inference.TransientInferenceException;
 import dev.contemplate.inference.UnsupportedCapabilityException;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -43,15 +45,30 @@ public final class ScriptedEngine implements InferenceEngine {
      * @param failure if not null, the error signalled after {@code failAfterTokens} deltas
      * @param failAfterTokens how many deltas precede the failure
      * @param finishReason the finish reason of a successful generation
+     * @param logprobs the log-probabilities that the successful generation reports (any size: they are scripted,
+     *     not derived from the deltas)
      */
     public record Script(List<String> tokens, Duration firstTokenLatency, Duration perTokenLatency,
-            @Nullable Throwable failure, int failAfterTokens, FinishReason finishReason) {
+            @Nullable Throwable failure, int failAfterTokens, FinishReason finishReason,
+            Optional<TokenLogprobs> logprobs) {
 
         private static final Pattern TOKEN = Pattern.compile("\\s*\\S+|\\s+");
 
-        /** Copies the token list. */
+        /**
+         * Copies the token list.
+         *
+         * @throws NullPointerException if {@code tokens} or {@code logprobs} is null
+         */
         public Script {
             tokens = List.copyOf(tokens);
+            Objects.requireNonNull(logprobs, "logprobs");
+        }
+
+        /** Returns a script without log-probabilities. */
+        public Script(List<String> tokens, Duration firstTokenLatency, Duration perTokenLatency,
+                @Nullable Throwable failure, int failAfterTokens, FinishReason finishReason) {
+            this(tokens, firstTokenLatency, perTokenLatency, failure, failAfterTokens, finishReason,
+                    Optional.empty());
         }
 
         /**
@@ -75,12 +92,23 @@ public final class ScriptedEngine implements InferenceEngine {
 
         /** Returns a copy of this script that fails with {@code error} after {@code afterTokens} deltas. */
         public Script failingAfter(int afterTokens, Throwable error) {
-            return new Script(tokens, firstTokenLatency, perTokenLatency, error, afterTokens, finishReason);
+            return new Script(tokens, firstTokenLatency, perTokenLatency, error, afterTokens, finishReason, logprobs);
         }
 
         /** Returns a copy of this script with another finish reason. */
         public Script finishing(FinishReason reason) {
-            return new Script(tokens, firstTokenLatency, perTokenLatency, failure, failAfterTokens, reason);
+            return new Script(tokens, firstTokenLatency, perTokenLatency, failure, failAfterTokens, reason, logprobs);
+        }
+
+        /**
+         * Returns a copy of this script whose generation reports these per-token log-probabilities, for example
+         * to test a confidence-weighted vote.
+         *
+         * @throws IllegalArgumentException if a value is NaN, infinite or positive (see {@link TokenLogprobs#of})
+         */
+        public Script withLogprobs(double... values) {
+            return new Script(tokens, firstTokenLatency, perTokenLatency, failure, failAfterTokens, finishReason,
+                    Optional.of(TokenLogprobs.of(values)));
         }
 
         static List<String> split(String text) {
@@ -158,7 +186,7 @@ public final class ScriptedEngine implements InferenceEngine {
                 end = Mono.delay(wait, scheduler).then(Mono.error(error));
             } else {
                 Generation g = new Generation(0, String.join("", s.tokens()), s.finishReason(),
-                        new TokenUsage(input, s.tokens().size()));
+                        new TokenUsage(input, s.tokens().size()), s.logprobs());
                 Mono<Long> wait = emitCount == 0 ? Mono.delay(s.firstTokenLatency(), scheduler) : Mono.just(0L);
                 end = wait.thenReturn(new GenerationEvent.Completed(g));
             }

@@ -61,6 +61,13 @@ import reactor.core.scheduler.Schedulers;
  * prompt messages, the output from the generated text. Without an estimator, the estimate is one token per four
  * characters, at least one for non-empty text.
  *
+ * <p>Per-token log-probabilities ({@link Generation#logprobs()}) are reported where LangChain4j surfaces them. In
+ * LangChain4j 1.19 that is only its OpenAI models ({@code OpenAiChatModel} and {@code OpenAiStreamingChatModel},
+ * through {@code OpenAiChatResponseMetadata.logProbs()}), and only when the request asks for them: with
+ * {@link Builder#logprobs(boolean)}, or with {@code logprobs(true)} on the OpenAI model's own builder. The OpenAI API
+ * and OpenAI-compatible servers (vLLM, SGLang) then return one per generated token; whether they are computed
+ * before or after temperature is the server's choice. Other models, and responses without them, report none.
+ *
  * <h2>Streaming and cancellation</h2>
  * A {@link StreamingChatModel} streams its text as it arrives ({@code tokenStreaming=true}); text the subscriber
  * has not requested yet is coalesced into one pending delta, so nothing is dropped and no event queue grows.
@@ -126,10 +133,10 @@ public final class LangChain4jEngine implements InferenceEngine {
                 ? (openAiDefaults ? TopKSupport.IGNORE : TopKSupport.STANDARD)
                 : b.topKSupport;
         boolean needsOpenAi = seedSupport == SeedSupport.OPENAI
-                || topKSupport == TopKSupport.OPENAI_COMPATIBLE_TOP_K_FIELD;
+                || topKSupport == TopKSupport.OPENAI_COMPATIBLE_TOP_K_FIELD || b.logprobs;
         if (needsOpenAi && !openAiDefaults && !RequestMapper.openAiAvailable()) {
-            throw new IllegalStateException("SeedSupport.OPENAI and TopKSupport.OPENAI_COMPATIBLE_TOP_K_FIELD need "
-                    + "dev.langchain4j:langchain4j-open-ai on the class path");
+            throw new IllegalStateException("SeedSupport.OPENAI, TopKSupport.OPENAI_COMPATIBLE_TOP_K_FIELD and "
+                    + "logprobs(true) need dev.langchain4j:langchain4j-open-ai on the class path");
         }
         RequestMapper.TopK topK = switch (topKSupport) {
             case STANDARD -> RequestMapper.TopK.STANDARD;
@@ -137,7 +144,7 @@ public final class LangChain4jEngine implements InferenceEngine {
             default -> RequestMapper.TopK.IGNORE;
         };
         boolean seeds = seedSupport == SeedSupport.OPENAI;
-        this.requests = new RequestMapper(name, openAiDefaults || needsOpenAi, seeds, topK, defaults);
+        this.requests = new RequestMapper(name, openAiDefaults || needsOpenAi, seeds, topK, b.logprobs, defaults);
         this.responses = new ResponseMapper(b.tokenCountEstimator);
         this.gate = new PermitGate(name, b.maxInFlight, b.maxQueued);
         this.registry = new CallRegistry(name);
@@ -295,6 +302,7 @@ public final class LangChain4jEngine implements InferenceEngine {
         private TokenCountEstimator tokenCountEstimator = new CharacterTokenEstimator();
         private @Nullable Duration prefixWarmup;
         private Scheduler timer = Schedulers.parallel();
+        private boolean logprobs;
 
         private Builder(@Nullable ChatModel chatModel, @Nullable StreamingChatModel streamingModel) {
             this.chatModel = chatModel;
@@ -414,6 +422,21 @@ public final class LangChain4jEngine implements InferenceEngine {
         }
 
         /**
+         * Sets whether every request asks the provider for per-token log-probabilities, so that generations report
+         * them in {@link Generation#logprobs()} (default false). It sets the {@code logprobs} field of OpenAI's
+         * chat completions request, which the OpenAI API and OpenAI-compatible servers (vLLM, SGLang) honour, so it
+         * needs {@code langchain4j-open-ai}; only LangChain4j's OpenAI models hand the values back. A model that
+         * already asks for them (its own {@code logprobs(true)}) reports them without this option.
+         *
+         * @param value whether to ask
+         * @return this builder
+         */
+        public Builder logprobs(boolean value) {
+            this.logprobs = value;
+            return this;
+        }
+
+        /**
          * Sets the scheduler that times the prefix warmup delay (default {@link Schedulers#parallel()}; a
          * virtual-time scheduler in tests). It only runs timers, never model calls.
          *
@@ -429,8 +452,8 @@ public final class LangChain4jEngine implements InferenceEngine {
          * Returns the engine.
          *
          * @return a new engine, which owns a scheduler for blocking calls until closed
-         * @throws IllegalStateException if an OpenAI seed or top-k mode is chosen without
-         *     {@code langchain4j-open-ai} on the class path
+         * @throws IllegalStateException if an OpenAI seed or top-k mode, or {@link #logprobs(boolean)}, is chosen
+         *     without {@code langchain4j-open-ai} on the class path
          */
         public LangChain4jEngine build() {
             return new LangChain4jEngine(this);

@@ -38,6 +38,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code filtered}: answers with {@code finish_reason=content_filter};</li>
  *   <li>{@code fail<status>}, e.g. {@code fail500}: an HTTP error with an OpenAI-style error body.</li>
  * </ul>
+ * A request with {@code "logprobs": true} gets, with every token, the log-probability {@link #logprob(int)} of its
+ * position (in the answer's {@code logprobs.content}, or in each chunk's when streamed).
  * Streamed answers are server-sent events ({@code data: {chunk}} lines, then {@code data: [DONE]}). The server
  * records every request and, per exchange, how many tokens it wrote and whether the client closed the connection
  * before the answer was complete: a write to the response body failed. Tests await these with bounded polls.
@@ -49,6 +51,11 @@ final class OpenAiTestServer implements AutoCloseable {
     static final long PAUSE_MS = 10;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Returns the log-probability reported for the token at {@code position}: {@code -(position + 1) / 8}. */
+    static double logprob(int position) {
+        return -(position + 1) / 8.0;
+    }
 
     /** One request and what the server did with it. */
     static final class Exchange {
@@ -71,6 +78,10 @@ final class OpenAiTestServer implements AutoCloseable {
 
         boolean streamed() {
             return body.path("stream").asBoolean(false);
+        }
+
+        boolean logprobs() {
+            return body.path("logprobs").asBoolean(false);
         }
     }
 
@@ -240,7 +251,7 @@ final class OpenAiTestServer implements AutoCloseable {
         if (ex.streamed()) {
             stream(http, ex, tokens, pause, finish, usage ? promptTokens : -1);
         } else {
-            complete(http, ex, String.join("", tokens), tokens.size(), trickle, finish, usage ? promptTokens : -1);
+            complete(http, ex, tokens, trickle, finish, usage ? promptTokens : -1);
         }
     }
 
@@ -262,10 +273,10 @@ final class OpenAiTestServer implements AutoCloseable {
             if (i == 0) {
                 ex.firstTokenNanos = System.nanoTime(); // before the client can possibly have it
             }
-            event(out, chunk(delta, null));
+            event(out, chunk(delta, null, ex.logprobs() ? logprobs(tokens.subList(i, i + 1), i) : null));
             ex.writes = i + 1;
         }
-        event(out, chunk(JSON.createObjectNode(), finish));
+        event(out, chunk(JSON.createObjectNode(), finish, null));
         if (promptTokens >= 0) {
             ObjectNode usageChunk = JSON.createObjectNode();
             usageChunk.put("id", "chatcmpl-test").put("object", "chat.completion.chunk").put("created", 1)
@@ -277,8 +288,9 @@ final class OpenAiTestServer implements AutoCloseable {
         event(out, "[DONE]");
     }
 
-    private void complete(HttpExchange http, Exchange ex, String text, int completionTokens, int trickle,
-            String finish, int promptTokens) throws IOException, InterruptedException {
+    private void complete(HttpExchange http, Exchange ex, List<String> tokens, int trickle, String finish,
+            int promptTokens) throws IOException, InterruptedException {
+        String text = String.join("", tokens);
         ObjectNode response = JSON.createObjectNode();
         response.put("id", "chatcmpl-test").put("object", "chat.completion").put("created", 1)
                 .put("model", "test-model");
@@ -286,8 +298,11 @@ final class OpenAiTestServer implements AutoCloseable {
         choice.put("index", 0);
         choice.putObject("message").put("role", "assistant").put("content", text);
         choice.put("finish_reason", finish);
+        if (ex.logprobs()) {
+            choice.set("logprobs", logprobs(tokens, 0));
+        }
         if (promptTokens >= 0) {
-            response.set("usage", usage(promptTokens, completionTokens));
+            response.set("usage", usage(promptTokens, tokens.size()));
         }
         byte[] bytes = response.toString().getBytes(StandardCharsets.UTF_8);
         http.getResponseHeaders().add("Content-Type", "application/json");
@@ -318,7 +333,23 @@ final class OpenAiTestServer implements AutoCloseable {
         out.flush();
     }
 
-    private static String chunk(ObjectNode delta, @Nullable String finish) {
+    /** Returns a {@code logprobs} object for {@code tokens}, the first at {@code position}. */
+    private static ObjectNode logprobs(List<String> tokens, int position) {
+        ObjectNode logprobs = JSON.createObjectNode();
+        ArrayNode content = logprobs.putArray("content");
+        for (int i = 0; i < tokens.size(); i++) {
+            ObjectNode token = content.addObject();
+            token.put("token", tokens.get(i)).put("logprob", logprob(position + i));
+            ArrayNode bytes = token.putArray("bytes");
+            for (byte b : tokens.get(i).getBytes(StandardCharsets.UTF_8)) {
+                bytes.add(b & 0xFF);
+            }
+            token.putArray("top_logprobs");
+        }
+        return logprobs;
+    }
+
+    private static String chunk(ObjectNode delta, @Nullable String finish, @Nullable ObjectNode logprobs) {
         ObjectNode chunk = JSON.createObjectNode();
         chunk.put("id", "chatcmpl-test").put("object", "chat.completion.chunk").put("created", 1)
                 .put("model", "test-model");
@@ -326,6 +357,9 @@ final class OpenAiTestServer implements AutoCloseable {
         ObjectNode choice = choices.addObject();
         choice.put("index", 0);
         choice.set("delta", delta);
+        if (logprobs != null) {
+            choice.set("logprobs", logprobs);
+        }
         if (finish == null) {
             choice.putNull("finish_reason");
         } else {

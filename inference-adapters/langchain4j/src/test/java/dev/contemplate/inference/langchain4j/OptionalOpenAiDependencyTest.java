@@ -10,8 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code langchain4j-open-ai} is an optional dependency: the engine works for other providers without it, and
- * asking for OpenAI seeds without it fails clearly when the engine is built.
+ * {@code langchain4j-open-ai} is an optional dependency: the engine works for other providers without it (and
+ * reports no log-probabilities), and asking for OpenAI seeds or log-probabilities without it fails clearly when the
+ * engine is built.
  */
 class OptionalOpenAiDependencyTest {
 
@@ -32,9 +33,11 @@ class OptionalOpenAiDependencyTest {
             Class<?> probe = isolated.loadClass(WithoutOpenAiProbe.class.getName());
             assertThat(probe.getClassLoader()).isSameAs(isolated);
 
-            assertThat(probe.getMethod("run").invoke(null)).isEqualTo("hello seeds=false");
+            assertThat(probe.getMethod("run").invoke(null)).isEqualTo("hello seeds=false logprobs=false");
             assertThat((String) probe.getMethod("openAiSeedsError").invoke(null))
                     .contains("langchain4j-open-ai");
+            assertThat((String) probe.getMethod("openAiLogprobsError").invoke(null))
+                    .contains("logprobs(true)").contains("langchain4j-open-ai");
         }
     }
 }

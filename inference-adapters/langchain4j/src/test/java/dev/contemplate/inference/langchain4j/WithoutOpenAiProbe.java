@@ -15,7 +15,10 @@ public final class WithoutOpenAiProbe {
     private WithoutOpenAiProbe() {
     }
 
-    /** Returns the generated text and whether the engine claims seeds, e.g. {@code "hello seeds=false"}. */
+    /**
+     * Returns the generated text, whether the engine claims seeds and whether the generation has log-probabilities,
+     * e.g. {@code "hello seeds=false logprobs=false"}.
+     */
     public static String run() {
         ChatModel model = new ChatModel() {
             @Override
@@ -26,7 +29,7 @@ public final class WithoutOpenAiProbe {
         try (LangChain4jEngine engine = LangChain4jEngine.builder(model).build()) {
             Generation g = engine.generate(GenerationRequest.of("question", SamplingParameters.defaults()))
                     .block(Duration.ofSeconds(20));
-            return g.text() + " seeds=" + engine.capabilities().seeds();
+            return g.text() + " seeds=" + engine.capabilities().seeds() + " logprobs=" + g.logprobs().isPresent();
         }
     }
 
@@ -40,6 +43,22 @@ public final class WithoutOpenAiProbe {
         };
         try {
             LangChain4jEngine.builder(model).seedSupport(SeedSupport.OPENAI).build().close();
+            return "built";
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Returns the message of the error that building an engine that asks for log-probabilities gives. */
+    public static String openAiLogprobsError() {
+        ChatModel model = new ChatModel() {
+            @Override
+            public ChatResponse doChat(ChatRequest request) {
+                return ChatResponse.builder().aiMessage(AiMessage.from("hello")).build();
+            }
+        };
+        try {
+            LangChain4jEngine.builder(model).logprobs(true).build().close();
             return "built";
         } catch (IllegalStateException e) {
             return e.getMessage();

@@ -3,6 +3,7 @@ package dev.contemplate.inference.simulated;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +20,14 @@ import org.jspecify.annotations.Nullable;
  * later token after a log-normal delay: {@code exp(mu + sigma * Z)} milliseconds with {@code Z} standard normal,
  * so {@code exp(mu)} is the median delay. A failure arrives after the first-token latency, with no text.
  *
+ * <p><b>Free-form answers.</b> An answer may have {@linkplain #answerPhrasings() phrasings}: several ways of writing
+ * it ({@code "The capital of Australia is Canberra."}, {@code "Canberra is Australia's capital."}). When such an
+ * answer is drawn, the text is one of its phrasings, picked uniformly by the sample's seed, and nothing else (no
+ * reasoning steps, no {@code "The answer is ..."} sentence); its length is the phrasing's. The answer itself then only
+ * names the set of phrasings, the way a grader would label them. Several answers with phrasings (a right one, a
+ * near miss, an unrelated one) make a free-form question on which a semantic vote has paraphrases to merge and
+ * near misses to keep apart.
+ *
  * @param answers answer text to probability, in the order outcomes are drawn; answers are not blank, probabilities
  *     are in [0, 1]
  * @param failureProbability the probability of a (retryable) engine failure, in [0, 1]
@@ -28,11 +37,14 @@ import org.jspecify.annotations.Nullable;
  * @param minOutputTokens the fewest tokens of a text, at least 1
  * @param maxOutputTokens the most tokens of a text, at least {@code minOutputTokens}
  * @param answerOutputTokens the text lengths of particular answers, overriding the range above; every key is one
- *     of {@code answers}
+ *     of {@code answers}. An answer with phrasings is as long as the phrasing drawn, whatever its range.
+ * @param answerPhrasings the phrasings of free-form answers: answer to its phrasings (at least one, none blank), each
+ *     a complete text; every key is one of {@code answers}. An answer that is not a key is written as
+ *     {@code "The answer is <answer>."} after reasoning steps.
  */
 public record Scenario(Map<String, Double> answers, double failureProbability, Duration firstTokenLatency,
         double perTokenLogMeanMillis, double perTokenLogSigma, int minOutputTokens, int maxOutputTokens,
-        Map<String, TokenRange> answerOutputTokens) {
+        Map<String, TokenRange> answerOutputTokens, Map<String, List<String>> answerPhrasings) {
 
     /**
      * A range of text lengths in tokens, drawn uniformly.
@@ -75,8 +87,9 @@ public record Scenario(Map<String, Double> answers, double failureProbability, D
      *
      * @throws IllegalArgumentException naming the bad value: a blank answer, a probability outside [0, 1],
      *     probabilities that sum to more than 1, a negative latency, a non-finite {@code mu}, a negative or
-     *     non-finite {@code sigma}, bad token counts, or a length for an answer that is not in {@code answers}
-     * @throws NullPointerException if a component, an answer or a probability is null
+     *     non-finite {@code sigma}, bad token counts, a length or phrasings for an answer that is not in
+     *     {@code answers}, an empty list of phrasings, or a blank phrasing
+     * @throws NullPointerException if a component, an answer, a probability or a phrasing is null
      */
     public Scenario {
         Objects.requireNonNull(answers, "answers");
@@ -132,6 +145,40 @@ public record Scenario(Map<String, Double> answers, double failureProbability, D
             lengths.put(e.getKey(), Objects.requireNonNull(e.getValue(), "output tokens of '" + e.getKey() + "'"));
         }
         answerOutputTokens = Collections.unmodifiableMap(lengths);
+        Objects.requireNonNull(answerPhrasings, "answerPhrasings");
+        Map<String, List<String>> phrased = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : answerPhrasings.entrySet()) {
+            String answer = Objects.requireNonNull(e.getKey(), "answer of phrasings");
+            if (!answers.containsKey(answer)) {
+                throw new IllegalArgumentException("phrasings are set for answer '" + answer
+                        + "', which is not one of the answers " + answers.keySet());
+            }
+            List<String> list = List.copyOf(Objects.requireNonNull(e.getValue(), "phrasings of '" + answer + "'"));
+            if (list.isEmpty()) {
+                throw new IllegalArgumentException("answer '" + answer + "' needs at least one phrasing");
+            }
+            for (String phrasing : list) {
+                if (phrasing.isBlank()) {
+                    throw new IllegalArgumentException("a phrasing of answer '" + answer + "' is blank");
+                }
+            }
+            phrased.put(answer, list);
+        }
+        answerPhrasings = Collections.unmodifiableMap(phrased);
+    }
+
+    /**
+     * Returns a scenario whose answers have no phrasings: every answer is written as {@code "The answer is
+     * <answer>."} after reasoning steps.
+     *
+     * @throws IllegalArgumentException as the canonical constructor does
+     * @throws NullPointerException as the canonical constructor does
+     */
+    public Scenario(Map<String, Double> answers, double failureProbability, Duration firstTokenLatency,
+            double perTokenLogMeanMillis, double perTokenLogSigma, int minOutputTokens, int maxOutputTokens,
+            Map<String, TokenRange> answerOutputTokens) {
+        this(answers, failureProbability, firstTokenLatency, perTokenLogMeanMillis, perTokenLogSigma, minOutputTokens,
+                maxOutputTokens, answerOutputTokens, Map.of());
     }
 
     /** Returns a builder with no answers, no failures and the default latencies and lengths. */
@@ -173,6 +220,14 @@ public record Scenario(Map<String, Double> answers, double failureProbability, D
         return own != null ? own : new TokenRange(minOutputTokens, maxOutputTokens);
     }
 
+    /**
+     * Returns the phrasings of {@code answer}, in the order they were given; empty for an answer without phrasings
+     * (written as {@code "The answer is <answer>."}) and for an answer this scenario never gives.
+     */
+    public List<String> phrasings(String answer) {
+        return answerPhrasings.getOrDefault(Objects.requireNonNull(answer, "answer"), List.of());
+    }
+
     /** Returns the median per-token delay, {@code exp(mu)} milliseconds. */
     public Duration medianTokenLatency() {
         return Duration.ofNanos(Math.round(Math.exp(perTokenLogMeanMillis) * 1_000_000));
@@ -189,6 +244,7 @@ public record Scenario(Map<String, Double> answers, double failureProbability, D
         b.minOutputTokens = minOutputTokens;
         b.maxOutputTokens = maxOutputTokens;
         b.answerOutputTokens.putAll(answerOutputTokens);
+        b.answerPhrasings.putAll(answerPhrasings);
         return b;
     }
 
@@ -196,6 +252,7 @@ public record Scenario(Map<String, Double> answers, double failureProbability, D
     public static final class Builder {
         private final Map<String, Double> answers = new LinkedHashMap<>();
         private final Map<String, TokenRange> answerOutputTokens = new LinkedHashMap<>();
+        private final Map<String, List<String>> answerPhrasings = new LinkedHashMap<>();
         private double failureProbability;
         private Duration firstTokenLatency = DEFAULT_FIRST_TOKEN_LATENCY;
         private double mu = Math.log(DEFAULT_MEDIAN_TOKEN_LATENCY.toMillis());
@@ -230,6 +287,35 @@ public record Scenario(Map<String, Double> answers, double failureProbability, D
             TokenRange range = new TokenRange(minTokens, maxTokens);
             answer(answer, probability);
             answerOutputTokens.put(answer, range);
+            return this;
+        }
+
+        /**
+         * Adds a free-form answer, its probability and its phrasings: when the answer is drawn, the text is one of
+         * {@code phrasings}, picked uniformly by the sample's seed (the first at temperature 0). {@code answer}
+         * names the set, e.g. {@code "Canberra"} for {@code "The capital of Australia is Canberra."} and
+         * {@code "Canberra is Australia's capital."}.
+         *
+         * @param answer the answer's name, not blank
+         * @param probability its probability, in [0, 1]
+         * @param phrasings the texts that state it, at least one, none blank; copied
+         * @throws IllegalArgumentException if the answer was added before or {@code phrasings} is empty or has a
+         *     blank phrasing ({@link #build()} checks the probability and the name)
+         * @throws NullPointerException if {@code answer}, {@code phrasings} or a phrasing is null
+         */
+        public Builder answer(String answer, double probability, List<String> phrasings) {
+            Objects.requireNonNull(answer, "answer");
+            List<String> copy = List.copyOf(Objects.requireNonNull(phrasings, "phrasings"));
+            if (copy.isEmpty()) {
+                throw new IllegalArgumentException("answer '" + answer + "' needs at least one phrasing");
+            }
+            for (String phrasing : copy) {
+                if (phrasing.isBlank()) {
+                    throw new IllegalArgumentException("a phrasing of answer '" + answer + "' is blank");
+                }
+            }
+            answer(answer, probability);
+            answerPhrasings.put(answer, copy);
             return this;
         }
 
@@ -298,7 +384,7 @@ public record Scenario(Map<String, Double> answers, double failureProbability, D
          */
         public Scenario build() {
             return new Scenario(answers, failureProbability, firstTokenLatency, mu, sigma, minOutputTokens,
-                    maxOutputTokens, answerOutputTokens);
+                    maxOutputTokens, answerOutputTokens, answerPhrasings);
         }
     }
 }

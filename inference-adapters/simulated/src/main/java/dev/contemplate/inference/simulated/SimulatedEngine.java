@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -52,7 +54,9 @@ import reactor.core.scheduler.Schedulers;
  * it (an answer, a failure or no answer), and streams a text token by token (a token is a word with its leading
  * space): a few reasoning steps written without digits ({@code "Step one: work it out. Step two: work it."}), then
  * {@code "The answer is 42."}, or {@code "I cannot settle on a result."} when the outcome is no answer. The text
- * has the scenario's length, or just the final sentence when that is longer. Deltas are timed on the engine's
+ * has the scenario's length, or just the final sentence when that is longer. An answer with
+ * {@linkplain Scenario#answerPhrasings() phrasings} (a free-form answer) is written as one of them instead, picked
+ * by the request's seed, and nothing else: a phrasing's tokens are its words, each with the whitespace before it. Deltas are timed on the engine's
  * {@link Scheduler}, so a virtual-time scheduler replays hours of generation in milliseconds. A failure is a
  * {@link TransientInferenceException} after the first-token latency. A request whose scenario function throws (or
  * that has no user message) fails with a {@link PermanentInferenceException}.
@@ -60,7 +64,7 @@ import reactor.core.scheduler.Schedulers;
  * <p>The request's token limit cuts the text (finish reason {@code LENGTH}; the answer sentence may be lost, as
  * with a real model), and its stop sequences end it before the first one (finish reason {@code STOP}).
  * Temperature 0 means greedy decoding: the most probable outcome every time (ties go to the earlier answer, then
- * to an answer over a failure over no answer); other temperatures, top-p and top-k are ignored. Usage counts
+ * to an answer over a failure over no answer), written in its first phrasing when it has phrasings; other temperatures, top-p and top-k are ignored. Usage counts
  * the prompt's words as input tokens and the emitted deltas as output tokens.
  *
  * <h2>Reproducibility</h2>
@@ -91,6 +95,7 @@ public final class SimulatedEngine implements InferenceEngine {
         "nineteen", "twenty"};
     private static final String[] STEP_WORDS = {"work", "it", "out."};
     private static final List<String> NO_ANSWER = List.of("I", "cannot", "settle", "on", "a", "result.");
+    private static final Pattern TOKEN = Pattern.compile("\\s*\\S+");
 
     private final String name;
     private final Scenario defaultScenario;
@@ -201,13 +206,22 @@ public final class SimulatedEngine implements InferenceEngine {
         if (outcome.failure()) {
             return new Plan(List.of(), List.of(), true, s.firstTokenLatency(), FinishReason.OTHER, input);
         }
-        Scenario.TokenRange range = s.outputTokens(outcome.answer());
-        int length = range.min() + random.nextInt(range.max() - range.min() + 1);
-        List<String> words = words(outcome.answer(), length);
-        List<String> tokens = new ArrayList<>(words.size());
-        List<Duration> delays = new ArrayList<>(words.size());
-        for (int i = 0; i < words.size(); i++) {
-            tokens.add(i == 0 ? words.get(i) : " " + words.get(i));
+        List<String> phrasings = outcome.answer() == null ? List.of() : s.phrasings(outcome.answer());
+        List<String> tokens;
+        if (phrasings.isEmpty()) {
+            Scenario.TokenRange range = s.outputTokens(outcome.answer());
+            int length = range.min() + random.nextInt(range.max() - range.min() + 1);
+            List<String> words = words(outcome.answer(), length);
+            tokens = new ArrayList<>(words.size());
+            for (int i = 0; i < words.size(); i++) {
+                tokens.add(i == 0 ? words.get(i) : " " + words.get(i));
+            }
+        } else {
+            int pick = request.sampling().temperature() == 0 ? 0 : random.nextInt(phrasings.size());
+            tokens = tokens(phrasings.get(pick));
+        }
+        List<Duration> delays = new ArrayList<>(tokens.size());
+        for (int i = 0; i < tokens.size(); i++) {
             delays.add(i == 0 ? s.firstTokenLatency() : tokenDelay(s, random));
         }
         return truncate(tokens, delays, s.firstTokenLatency(), request, input);
@@ -246,6 +260,16 @@ public final class SimulatedEngine implements InferenceEngine {
     private static Duration tokenDelay(Scenario s, SplittableRandom random) {
         double millis = Math.exp(s.perTokenLogMeanMillis() + s.perTokenLogSigma() * random.nextGaussian());
         return Duration.ofNanos(Math.max(0, Math.round(Math.min(millis, 1e12) * 1_000_000)));
+    }
+
+    /** Splits a phrasing into tokens: each word with the whitespace before it, so that they join to the text. */
+    private static List<String> tokens(String phrasing) {
+        List<String> tokens = new ArrayList<>();
+        Matcher m = TOKEN.matcher(phrasing.strip());
+        while (m.find()) {
+            tokens.add(m.group());
+        }
+        return tokens;
     }
 
     /** The words of a text of about {@code length} words that ends with the answer sentence (or no answer). */

@@ -10,14 +10,15 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.openai.OpenAiChatRequestParameters;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a {@link GenerationRequest} into a LangChain4j {@link ChatRequest}: messages by role, sampling parameters
- * as request parameters, and the seed and top-k in the provider's way (see {@code SeedSupport} and
- * {@code TopKSupport}).
+ * as request parameters, the seed and top-k in the provider's way (see {@code SeedSupport} and
+ * {@code TopKSupport}), and, when asked, OpenAI's {@code logprobs} flag.
  */
 public final class RequestMapper {
 
@@ -37,6 +38,7 @@ public final class RequestMapper {
     private final boolean openAi;
     private final boolean seeds;
     private final TopK topK;
+    private final boolean logprobs;
     private final @Nullable ChatRequestParameters modelDefaults;
 
     /**
@@ -46,17 +48,21 @@ public final class RequestMapper {
      * @param openAi whether to build OpenAI request parameters
      * @param seeds whether seeds are passed (needs {@code openAi})
      * @param topK how top-k is passed ({@link TopK#OPENAI_FIELD} needs {@code openAi})
+     * @param logprobs whether to ask for per-token log-probabilities (needs {@code openAi})
      * @param modelDefaults the model's default request parameters, if known
+     * @throws IllegalArgumentException if seeds, the top-k field or log-probabilities are asked for without
+     *     {@code openAi}
      */
-    public RequestMapper(String engine, boolean openAi, boolean seeds, TopK topK,
+    public RequestMapper(String engine, boolean openAi, boolean seeds, TopK topK, boolean logprobs,
             @Nullable ChatRequestParameters modelDefaults) {
-        if ((seeds || topK == TopK.OPENAI_FIELD) && !openAi) {
-            throw new IllegalArgumentException("seeds and the top_k field need OpenAI request parameters");
+        if ((seeds || topK == TopK.OPENAI_FIELD || logprobs) && !openAi) {
+            throw new IllegalArgumentException("seeds, the top_k field and logprobs need OpenAI request parameters");
         }
         this.engine = engine;
         this.openAi = openAi;
         this.seeds = seeds;
         this.topK = topK;
+        this.logprobs = logprobs;
         this.modelDefaults = modelDefaults;
     }
 
@@ -107,6 +113,9 @@ public final class RequestMapper {
         if (openAi) {
             parameters = OpenAiParameters.build(s.temperature(), s.topP(), s.maxTokens(), s.stop(), seed,
                     topK == TopK.STANDARD ? k : null, topK == TopK.OPENAI_FIELD ? k : null, modelDefaults);
+            if (logprobs) {
+                parameters = OpenAiLogprobs.ask(parameters);
+            }
         } else {
             var b = ChatRequestParameters.builder()
                     .temperature(s.temperature())
@@ -121,6 +130,20 @@ public final class RequestMapper {
             parameters = b.build();
         }
         return ChatRequest.builder().messages(messages(request.messages())).parameters(parameters).build();
+    }
+
+    /**
+     * Sets OpenAI's {@code logprobs} flag. Links against {@code langchain4j-open-ai}, an optional dependency, so it
+     * is loaded only when an engine asks for log-probabilities (which needs that dependency).
+     */
+    private static final class OpenAiLogprobs {
+
+        private OpenAiLogprobs() {
+        }
+
+        static ChatRequestParameters ask(ChatRequestParameters parameters) {
+            return OpenAiChatRequestParameters.builder().overrideWith(parameters).logprobs(true).build();
+        }
     }
 
     /** Maps messages by role; a blank system message says nothing and is left out (LangChain4j rejects it). */

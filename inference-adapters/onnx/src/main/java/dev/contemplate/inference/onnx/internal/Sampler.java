@@ -10,9 +10,14 @@ import org.jspecify.annotations.Nullable;
  * restricted to the top-k tokens and then to the top-p nucleus, sampled with the sequence's own random generator.
  *
  * <p>The choice depends only on the logits and the sequence's generator (one {@code nextDouble()} per sampled
- * token), never on other rows. Ties are broken towards the lower token id. Not thread-safe (scratch arrays).
+ * token), never on other rows. Ties are broken towards the lower token id. {@link #logSumExp(FloatBuffer, int)} and
+ * {@link #logprob(float, double)} give a picked token's log-probability under the raw distribution (temperature 1,
+ * no top-k or top-p), whatever the sampling parameters. Not thread-safe (scratch arrays).
  */
 public final class Sampler {
+
+    /** The log-probability recorded for a token whose logit is NaN or infinite: the lowest finite float. */
+    public static final double NO_LOGPROB = -Float.MAX_VALUE;
 
     private final int vocab;
     private final double[] weights;
@@ -113,6 +118,48 @@ public final class Sampler {
             }
         }
         return (int) order[keep - 1];
+    }
+
+    /**
+     * Returns the log of the sum of the exponentials of one row's logits, NaN logits left out: the normaliser of the
+     * model's raw distribution (softmax at temperature 1), so that {@link #logprob(float, double)} of a logit is its
+     * token's log-probability. Negative infinity if no logit is above negative infinity.
+     *
+     * @param logits the logits buffer
+     * @param offset where this row's {@code vocab} logits start
+     */
+    public double logSumExp(FloatBuffer logits, int offset) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < vocab; j++) {
+            float l = logits.get(offset + j);
+            if (l > max) {
+                max = l;
+            }
+        }
+        if (Float.isInfinite(max)) {
+            return max;
+        }
+        double sum = 0;
+        for (int j = 0; j < vocab; j++) {
+            float l = logits.get(offset + j);
+            if (l == l) {
+                sum += Math.exp((double) l - max);
+            }
+        }
+        return max + Math.log(sum);
+    }
+
+    /**
+     * Returns a token's log-probability under its row's raw distribution: {@code logit - logSumExp}, which is at
+     * most 0 because the row's largest logit is at most {@code logSumExp}. A token without a finite one (a NaN or
+     * infinite logit) gets {@link #NO_LOGPROB}.
+     *
+     * @param logit the token's logit
+     * @param logSumExp the row's {@link #logSumExp(FloatBuffer, int)}
+     */
+    public static double logprob(float logit, double logSumExp) {
+        double lp = logit - logSumExp;
+        return lp <= 0 && lp > Double.NEGATIVE_INFINITY ? lp : NO_LOGPROB;
     }
 
     /** Returns the id of the largest logit (the lowest id among equals; NaN never wins). */

@@ -309,17 +309,19 @@ public final class Scheduler {
 
     /**
      * Samples the next token of every member of a row (or of the sequences sharing a prompt) from the same logits,
-     * each with its own generator. Members that finish go to {@link #finished}; the others are grouped by the token
-     * they picked. The first group stays in {@code row} (when given); every other group becomes a new row, added to
-     * {@code forks}.
+     * each with its own generator, and records each token's log-probability in its sequence (the row's normaliser
+     * is computed once for all members). Members that finish go to {@link #finished}; the others are grouped by the
+     * token they picked. The first group stays in {@code row} (when given); every other group becomes a new row,
+     * added to {@code forks}.
      */
     private void sampleMembers(List<Sequence> members, FloatBuffer logits, int offset, int length, @Nullable Row row,
             List<Row> forks) {
+        double logSumExp = sampler.logSumExp(logits, offset);
         if (members.size() == 1) {
             Sequence s = members.get(0);
             int token = pick(logits, offset, s);
             generatedTokens++;
-            if (s.accept(token)) {
+            if (s.accept(token, Sampler.logprob(logits.get(offset + token), logSumExp))) {
                 finished.add(s);
                 members.clear();
             } else if (row != null) {
@@ -340,7 +342,7 @@ public final class Scheduler {
             Sequence s = members.get(m);
             int token = pick(logits, offset, s);
             generatedTokens++;
-            if (s.accept(token)) {
+            if (s.accept(token, Sampler.logprob(logits.get(offset + token), logSumExp))) {
                 finished.add(s);
                 picked[m] = -1;
                 split = true;

@@ -2,12 +2,18 @@ package dev.contemplate.inference.onnx.internal;
 
 import dev.contemplate.inference.FinishReason;
 import dev.contemplate.inference.Generation;
+import dev.contemplate.inference.TokenLogprobs;
 import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.inference.onnx.Tokenizer;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
-/** One sequence being generated, a member of a {@link Row}. Scheduler thread only. */
+/**
+ * One sequence being generated, a member of a {@link Row}: its text, and the log-probability of each token it
+ * generated (in its own array, so that the members of a shared row each keep theirs). Scheduler thread only.
+ */
 final class Sequence {
 
     final Job job;
@@ -18,6 +24,8 @@ final class Sequence {
     private final int eos;
     private final int contextLength;
     int generated;
+    /** The log-probability of each generated token, in {@code [0, generated)}; grows by doubling. */
+    private double[] logprobs;
     @Nullable FinishReason finish;
 
     Sequence(Job job, int index, Tokenizer tokenizer, int contextLength) {
@@ -28,15 +36,21 @@ final class Sequence {
         this.promptLength = job.prompt.length;
         this.eos = tokenizer.eosTokenId();
         this.contextLength = contextLength;
+        this.logprobs = new double[16];
     }
 
     /**
-     * Takes a sampled token: decides whether the sequence ends, and streams the text that became final.
+     * Takes a sampled token (the end-of-sequence token too) and its log-probability: decides whether the sequence
+     * ends, and streams the text that became final.
      *
+     * @param logprob the token's log-probability under the model's raw distribution, finite and at most 0
      * @return whether the sequence finished
      */
-    boolean accept(int token) {
-        generated++;
+    boolean accept(int token, double logprob) {
+        if (generated == logprobs.length) {
+            logprobs = Arrays.copyOf(logprobs, 2 * generated);
+        }
+        logprobs[generated++] = logprob;
         if (token == eos) {
             return end(FinishReason.STOP);
         }
@@ -64,6 +78,7 @@ final class Sequence {
 
     Generation generation() {
         return new Generation(index, text.released(), finish == null ? FinishReason.OTHER : finish,
-                new TokenUsage(promptLength, generated));
+                new TokenUsage(promptLength, generated),
+                Optional.of(TokenLogprobs.of(Arrays.copyOf(logprobs, generated))));
     }
 }

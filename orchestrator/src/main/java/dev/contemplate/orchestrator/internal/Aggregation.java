@@ -1,0 +1,138 @@
+package dev.contemplate.orchestrator.internal;
+
+import dev.contemplate.aggregation.AggregationContext;
+import dev.contemplate.aggregation.Aggregator;
+import dev.contemplate.aggregation.Ballots;
+import dev.contemplate.aggregation.Decision;
+import dev.contemplate.inference.GenerationEvent;
+import dev.contemplate.inference.GenerationRequest;
+import dev.contemplate.inference.InferenceEngine;
+import dev.contemplate.inference.TokenUsage;
+import dev.contemplate.orchestrator.Budget;
+import dev.contemplate.orchestrator.ContemplationEvent;
+import dev.contemplate.orchestrator.Verdict;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The aggregation step of one contemplation, after its agents stopped: runs the aggregator within what is left of
+ * the deadline and the token budget, reports its engine calls as events, and falls back to the vote (saying why) when
+ * the aggregator fails, gives no answer or is cut by the deadline. Cancelling the returned stream cancels the
+ * aggregator's calls in their engines.
+ */
+final class Aggregation implements AggregationContext {
+
+    /** Builds the verdict from the final decision. */
+    @FunctionalInterface
+    interface VerdictFactory {
+        Verdict verdict(Decision decision, TokenUsage aggregationTokens, Duration elapsed);
+    }
+
+    private final InferenceEngine engine;
+    private final Scheduler clock;
+    private final long startMillis;
+    private final Budget budget;
+    private final long tokenAllowance;
+    private final Ballots ballots;
+    private final Aggregator aggregator;
+    private final VerdictFactory verdicts;
+    private TokenUsage spent = TokenUsage.ZERO;
+    private @Nullable FluxSink<ContemplationEvent> sink;
+
+    Aggregation(InferenceEngine engine, Scheduler clock, long startMillis, Budget budget, long tokenAllowance,
+            Ballots ballots, Aggregator aggregator, VerdictFactory verdicts) {
+        this.engine = engine;
+        this.clock = clock;
+        this.startMillis = startMillis;
+        this.budget = budget;
+        this.tokenAllowance = tokenAllowance;
+        this.ballots = ballots;
+        this.aggregator = aggregator;
+        this.verdicts = verdicts;
+    }
+
+    Flux<ContemplationEvent> events() {
+        return Flux.create(s -> {
+            this.sink = s;
+            Disposable d = decision().subscribe(decision -> {
+                s.next(new ContemplationEvent.VerdictReady(verdicts.verdict(decision, spent(), elapsed())));
+                s.complete();
+            }, s::error);
+            s.onDispose(d);
+        }, FluxSink.OverflowStrategy.BUFFER);
+    }
+
+    private Mono<Decision> decision() {
+        Decision vote = ballots.vote();
+        String name = aggregator.name();
+        Duration left = remaining();
+        if (left.isNegative() || left.isZero()) {
+            return Mono.just(vote.withFallback("the deadline passed before " + name + " could run"));
+        }
+        if (tokenAllowance <= 0) {
+            return Mono.just(vote.withFallback("the token budget was spent before " + name + " could run"));
+        }
+        return Mono.defer(() -> aggregator.aggregate(ballots, this))
+                .filter(d -> d.answer().isPresent())
+                .switchIfEmpty(Mono.fromSupplier(() -> vote.withFallback(name + " gave no answer")))
+                .timeout(left, Mono.fromSupplier(() -> vote.withFallback(name + " was cut at the deadline after "
+                        + left.toMillis() + " ms")), clock)
+                .onErrorResume(e -> Mono.just(vote.withFallback(name + " failed: " + e.getMessage())));
+    }
+
+    private Duration elapsed() {
+        return Duration.ofMillis(clock.now(TimeUnit.MILLISECONDS) - startMillis);
+    }
+
+    private synchronized TokenUsage spent() {
+        return spent;
+    }
+
+    private synchronized void spend(TokenUsage usage) {
+        spent = spent.plus(usage);
+    }
+
+    @Override
+    public InferenceEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public Duration remaining() {
+        return budget.deadline().minus(elapsed());
+    }
+
+    @Override
+    public Flux<GenerationEvent> call(String role, InferenceEngine target, GenerationRequest request,
+            boolean answer) {
+        return Flux.defer(() -> {
+            FluxSink<ContemplationEvent> sink = Objects.requireNonNull(this.sink, "calls are made while aggregating");
+            if (spent().totalTokens() >= tokenAllowance) {
+                return Flux.error(new IllegalStateException("the token budget of " + budget.maxTotalTokens()
+                        + " is spent: no " + role + " call"));
+            }
+            GenerationRequest r = Orchestration.withoutUnsupportedSeed(target, request);
+            sink.next(new ContemplationEvent.AggregationCallStarted(role, target.name(), elapsed()));
+            return target.stream(r)
+                    .doOnNext(e -> {
+                        if (e instanceof GenerationEvent.TextDelta d) {
+                            if (answer && !d.text().isEmpty()) {
+                                sink.next(new ContemplationEvent.AnswerDelta(d.text(), elapsed()));
+                            }
+                        } else if (e instanceof GenerationEvent.Completed c) {
+                            spend(c.generation().usage());
+                            sink.next(new ContemplationEvent.AggregationCallFinished(role, c.generation().usage(),
+                                    elapsed()));
+                        }
+                    })
+                    .doOnError(e -> sink.next(new ContemplationEvent.AggregationCallFailed(role, e, elapsed())));
+        });
+    }
+}
