@@ -163,6 +163,7 @@ public final class Aggregators {
      * (on the context's engine) or {@code synthesis} (on the context's engine). Each aggregator's {@link
      * Aggregator#name()} parses back to an equal one. Best-of-N needs a verifier, so it has no spec here.
      *
+     * @param spec the aggregator's name
      * @throws IllegalArgumentException naming {@code spec} and the valid names if it names no aggregator
      * @throws NullPointerException if {@code spec} is null
      */

@@ -121,6 +121,11 @@ public final class Contemplator {
         return contemplate(Conversation.of(question), mode, callBudget);
     }
 
+    /** Contemplates a conversation in the default mode with the default budget. */
+    public Mono<Verdict> contemplate(Conversation conversation) {
+        return contemplate(conversation, defaultMode, budget);
+    }
+
     /**
      * Contemplates a conversation: every agent receives its system messages, earlier turns and last question, with its
      * persona layered on top. The returned publisher is cold and emits one verdict or a {@link ContemplationException};

@@ -53,7 +53,7 @@ public final class AnswerAnalyzer {
             + "answer answers correct final result option choice think believe say would will shall can could should "
             + "may might must probably likely approximately approx roughly around about exactly simply basically "
             + "actually indeed definitely certainly called known equal equals well let lets use using used please "
-            + "sure yes ok okay").split(" ")));
+            + "degree yes ok okay").split(" ")));
 
     private static final Set<String> NEGATIONS = Set.of("not", "no", "never", "none", "nothing", "nobody", "neither",
             "nor");
@@ -69,14 +69,21 @@ public final class AnswerAnalyzer {
     private static final Map<String, Long> SCALES = Map.of("hundred", 100L, "thousand", 1_000L, "million", 1_000_000L,
             "billion", 1_000_000_000L);
     private static final Map<String, Integer> MONTHS = new LinkedHashMap<>();
+    /** Unit words and abbreviations (stemmed) that bind to a number right before them, to their canonical unit. */
     private static final Map<String, String> UNITS = Map.ofEntries(Map.entry("km", "kilometer"),
-            Map.entry("kms", "kilometer"), Map.entry("m", "meter"), Map.entry("cm", "centimeter"),
-            Map.entry("mm", "millimeter"), Map.entry("kg", "kilogram"), Map.entry("g", "gram"),
-            Map.entry("s", "second"), Map.entry("sec", "second"), Map.entry("secs", "second"),
-            Map.entry("min", "minute"), Map.entry("mins", "minute"), Map.entry("h", "hour"), Map.entry("hr", "hour"),
-            Map.entry("hrs", "hour"), Map.entry("mi", "mile"), Map.entry("ft", "foot"), Map.entry("lb", "pound"),
-            Map.entry("lbs", "pound"), Map.entry("c", "celsius"), Map.entry("f", "fahrenheit"),
-            Map.entry("degree", "degree"));
+            Map.entry("kilometer", "kilometer"), Map.entry("m", "meter"), Map.entry("meter", "meter"),
+            Map.entry("cm", "centimeter"), Map.entry("centimeter", "centimeter"), Map.entry("mm", "millimeter"),
+            Map.entry("millimeter", "millimeter"), Map.entry("kg", "kilogram"), Map.entry("kilogram", "kilogram"),
+            Map.entry("g", "gram"), Map.entry("gram", "gram"), Map.entry("s", "second"),
+            Map.entry("sec", "second"), Map.entry("second", "second"), Map.entry("min", "minute"),
+            Map.entry("minute", "minute"), Map.entry("h", "hour"), Map.entry("hr", "hour"),
+            Map.entry("hour", "hour"), Map.entry("day", "day"), Map.entry("week", "week"), Map.entry("year", "year"),
+            Map.entry("mi", "mile"), Map.entry("mile", "mile"), Map.entry("ft", "foot"), Map.entry("foot", "foot"),
+            Map.entry("feet", "foot"), Map.entry("lb", "pound"), Map.entry("pound", "pound"),
+            Map.entry("c", "celsius"), Map.entry("celsius", "celsius"), Map.entry("f", "fahrenheit"),
+            Map.entry("fahrenheit", "fahrenheit"), Map.entry("k", "kelvin"), Map.entry("kelvin", "kelvin"),
+            Map.entry("percent", "percent"), Map.entry("l", "liter"), Map.entry("liter", "liter"),
+            Map.entry("byte", "byte"), Map.entry("bit", "bit"));
 
     static {
         String[] small = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -109,30 +116,49 @@ public final class AnswerAnalyzer {
      * One answer, analysed relative to its question.
      *
      * @param text the answer text
-     * @param tokens every content token, negated ones marked {@code "¬"}
-     * @param core the answer-bearing tokens: {@link #tokens} less words that repeat the question (numbers, literals
-     *     and options are always kept); when that leaves nothing, the question words the answer uses
-     * @param asserted content tokens said positively, question words included
-     * @param negated content tokens under a negation cue, question words included (unmarked)
-     * @param numbers the numbers said positively
+     * @param tokens every token the answer mentions: words (negated ones marked {@code "¬"}), numbers, literals and
+     *     options
+     * @param core the answer-bearing words: the words less those that repeat the question; when the answer has no
+     *     such word and no number, literal or option, the question words it uses
+     * @param proper the words of {@link #core} written as proper nouns (capitalised other than at a sentence start,
+     *     or next to another capitalised word)
+     * @param asserted the tokens said positively, question words included
+     * @param negated the tokens under a negation cue, question words included (unmarked)
+     * @param numbers the numbers said positively, as {@code "#value"} or {@code "#value unit"}
      * @param literals the code literals said positively
      * @param options the multiple-choice options chosen, by letter or by the option's text
      * @param polarity the answer's yes or no to a yes/no question
      * @param length the number of content tokens, repeats included
+     * @param coreText the answer-bearing words in order, as written (the text less stopwords and question words)
+     * @param surfaces each token's words as written (unstemmed), for embedding a set of tokens as a phrase
      */
-    public record Analysis(String text, Set<String> tokens, Set<String> core, Set<String> asserted,
-            Set<String> negated, Set<String> numbers, Set<String> literals, Set<String> options, Polarity polarity,
-            int length) {
+    public record Analysis(String text, Set<String> tokens, Set<String> core, Set<String> proper,
+            Set<String> asserted, Set<String> negated, Set<String> numbers, Set<String> literals, Set<String> options,
+            Polarity polarity, int length, String coreText, Map<String, String> surfaces) {
 
-        /** Copies the sets. */
+        /** Copies the collections. */
         public Analysis {
             tokens = Collections.unmodifiableSet(new LinkedHashSet<>(tokens));
             core = Collections.unmodifiableSet(new LinkedHashSet<>(core));
+            proper = Collections.unmodifiableSet(new LinkedHashSet<>(proper));
             asserted = Collections.unmodifiableSet(new LinkedHashSet<>(asserted));
             negated = Collections.unmodifiableSet(new LinkedHashSet<>(negated));
             numbers = Collections.unmodifiableSet(new LinkedHashSet<>(numbers));
             literals = Collections.unmodifiableSet(new LinkedHashSet<>(literals));
             options = Collections.unmodifiableSet(new LinkedHashSet<>(options));
+            surfaces = Collections.unmodifiableMap(new LinkedHashMap<>(surfaces));
+        }
+
+        /** Returns {@code tokenSet} as a phrase of their words as written, in the order given. */
+        public String phrase(Set<String> tokenSet) {
+            StringBuilder b = new StringBuilder();
+            for (String t : tokenSet) {
+                if (b.length() > 0) {
+                    b.append(' ');
+                }
+                b.append(surfaces.getOrDefault(t, t));
+            }
+            return b.toString();
         }
     }
 
@@ -146,16 +172,15 @@ public final class AnswerAnalyzer {
      * @param question the question the answers reply to; may be empty
      */
     public AnswerAnalyzer(String question) {
-        List<Tok> q = tokenize(question, Map.of());
         Set<String> words = new LinkedHashSet<>();
-        for (Tok t : q) {
+        for (Tok t : tokenize(question, Map.of())) {
             if (t.kind == Kind.WORD && !STOPWORDS.contains(t.value) && !NEGATIONS.contains(t.value)) {
                 words.add(t.value);
             }
         }
         this.questionWords = Collections.unmodifiableSet(words);
-        String first = firstWord(question);
-        this.yesNo = YES_NO_OPENERS.contains(first);
+        this.yesNo = YES_NO_OPENERS.contains(firstWord(question))
+                && !Pattern.compile("\\bor\\b", Pattern.CASE_INSENSITIVE).matcher(question).find();
         this.optionTokens = parseOptions(question);
     }
 
@@ -164,9 +189,50 @@ public final class AnswerAnalyzer {
         return questionWords;
     }
 
-    /** Returns whether the question asks for a yes or a no (it opens with an auxiliary verb). */
+    /** Returns whether the question asks for a yes or a no (it opens with an auxiliary verb and offers no "or"). */
     public boolean yesNoQuestion() {
         return yesNo;
+    }
+
+    /**
+     * Returns whether two stemmed words count as the same word: equal, one a prefix of the other of at least five
+     * letters that is not a comparative ({@code mount} and {@code mountain}, not {@code dense} and {@code denser}),
+     * or both at least seven letters long with a common prefix of six ({@code gravity} and {@code gravitational}).
+     */
+    public static boolean sameWord(String a, String b) {
+        if (a.equals(b)) {
+            return true;
+        }
+        if (a.startsWith("¬") != b.startsWith("¬") || a.startsWith("#") || b.startsWith("#") || a.startsWith("`")
+                || b.startsWith("`") || a.startsWith("opt:") || b.startsWith("opt:")) {
+            return false;
+        }
+        String s = a.length() <= b.length() ? a : b;
+        String l = a.length() <= b.length() ? b : a;
+        if (s.length() >= 5 && l.startsWith(s)) {
+            String rest = l.substring(s.length());
+            return !(rest.equals("r") || rest.equals("er") || rest.equals("st") || rest.equals("est"));
+        }
+        if (s.length() >= 7) {
+            int p = 0;
+            while (p < s.length() && s.charAt(p) == l.charAt(p)) {
+                p++;
+            }
+            return p >= 6;
+        }
+        return false;
+    }
+
+    private boolean echoesQuestion(String word) {
+        if (questionWords.contains(word)) {
+            return true;
+        }
+        for (String q : questionWords) {
+            if (sameWord(q, word)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -178,11 +244,15 @@ public final class AnswerAnalyzer {
     public Analysis analyze(String text) {
         List<Tok> toks = tokenize(text, optionTokens);
         Set<String> tokens = new LinkedHashSet<>();
+        Set<String> words = new LinkedHashSet<>();
+        Set<String> properWords = new LinkedHashSet<>();
         Set<String> asserted = new LinkedHashSet<>();
         Set<String> negated = new LinkedHashSet<>();
         Set<String> numbers = new LinkedHashSet<>();
         Set<String> literals = new LinkedHashSet<>();
         Set<String> options = new LinkedHashSet<>();
+        Map<String, String> surfaces = new LinkedHashMap<>();
+        StringBuilder coreText = new StringBuilder();
         Polarity polarity = Polarity.NONE;
         boolean firstSentence = true;
         boolean sawContent = false;
@@ -208,9 +278,7 @@ public final class AnswerAnalyzer {
                 }
                 if (NEGATIONS.contains(w)) {
                     scope = 3;
-                    if (firstSentence) {
-                        firstNegation = true;
-                    }
+                    firstNegation |= firstSentence;
                     sawContent = true;
                     continue;
                 }
@@ -225,21 +293,48 @@ public final class AnswerAnalyzer {
             sawContent = true;
             length++;
             String token = t.token();
-            if (scope > 0) {
+            boolean neg = scope > 0;
+            if (neg) {
                 scope--;
                 negated.add(token);
-                tokens.add("¬" + token);
-                continue;
+                token = "¬" + token;
+                surfaces.putIfAbsent(token, "not " + t.surface);
+            } else {
+                asserted.add(token);
+                surfaces.putIfAbsent(token, t.surface);
             }
-            asserted.add(token);
             tokens.add(token);
-            if (firstSentence && t.kind == Kind.WORD && questionWords.contains(t.value)) {
-                firstAssertsQuestion = true;
-            }
             switch (t.kind) {
-                case NUMBER -> numbers.add(token);
-                case LITERAL -> literals.add(token);
-                case OPTION -> options.add(token);
+                case WORD -> {
+                    boolean echo = echoesQuestion(t.value);
+                    if (!neg && firstSentence && echo) {
+                        firstAssertsQuestion = true;
+                    }
+                    if (!echo && !isOptionWord(t.value)) {
+                        words.add(token);
+                        if (isProper(toks, i)) {
+                            properWords.add(token);
+                        }
+                        coreText.append(coreText.length() == 0 ? "" : " ").append(surfaces.get(token));
+                    }
+                }
+                case NUMBER -> {
+                    if (!neg) {
+                        numbers.add(token);
+                    }
+                    coreText.append(coreText.length() == 0 ? "" : " ").append(t.surface);
+                }
+                case LITERAL -> {
+                    if (!neg) {
+                        literals.add(token);
+                    }
+                    coreText.append(coreText.length() == 0 ? "" : " ").append(t.surface);
+                }
+                case OPTION -> {
+                    if (!neg) {
+                        options.add(token);
+                    }
+                }
                 default -> {
                 }
             }
@@ -248,6 +343,7 @@ public final class AnswerAnalyzer {
             for (Map.Entry<String, Set<String>> o : optionTokens.entrySet()) {
                 if (!o.getValue().isEmpty() && asserted.containsAll(o.getValue())) {
                     String opt = "opt:" + o.getKey();
+                    surfaces.putIfAbsent(opt, "option " + o.getKey());
                     options.add(opt);
                     tokens.add(opt);
                     asserted.add(opt);
@@ -255,7 +351,9 @@ public final class AnswerAnalyzer {
             }
             // an option's text counts as its letter; its numbers are not numbers of their own
             for (String opt : options) {
-                numbers.removeAll(optionTokens.getOrDefault(opt.substring(4), Set.of()));
+                for (String n : optionTokens.getOrDefault(opt.substring(4), Set.of())) {
+                    numbers.removeIf(x -> x.equals(n) || x.startsWith(n + " "));
+                }
             }
         }
         if (yesNo && polarity == Polarity.NONE) {
@@ -265,27 +363,42 @@ public final class AnswerAnalyzer {
                 polarity = Polarity.YES;
             }
         }
-        Set<String> core = new LinkedHashSet<>();
-        Set<String> echoes = new LinkedHashSet<>();
-        for (String token : tokens) {
-            String plain = token.startsWith("¬") ? token.substring(1) : token;
-            if (questionWords.contains(plain)) {
-                echoes.add(token);
-            } else if (!(optionTokens.isEmpty() ? false : isOptionWord(plain))) {
-                core.add(token);
+        Set<String> core = words;
+        if (core.isEmpty() && numbers.isEmpty() && literals.isEmpty() && options.isEmpty()) {
+            core = new LinkedHashSet<>();
+            for (String token : tokens) {
+                String plain = token.startsWith("¬") ? token.substring(1) : token;
+                if (!plain.startsWith("#") && !plain.startsWith("`") && !plain.startsWith("opt:")) {
+                    core.add(token);
+                }
             }
+            for (int i = 0; i < toks.size(); i++) {
+                if (toks.get(i).kind == Kind.WORD && core.contains(toks.get(i).value) && isProper(toks, i)) {
+                    properWords.add(toks.get(i).value);
+                }
+            }
+            coreText.append(String.join(" ", core.stream().map(c -> surfaces.getOrDefault(c, c)).toList()));
         }
-        if (core.isEmpty()) {
-            core = echoes;
+        return new Analysis(text, tokens, core, properWords, asserted, negated, numbers, literals, options,
+                yesNo ? polarity : Polarity.NONE, length, coreText.toString(), surfaces);
+    }
+
+    /** A capitalised word not at a sentence start, or next to another capitalised word. */
+    private static boolean isProper(List<Tok> toks, int i) {
+        Tok t = toks.get(i);
+        if (!t.capitalised) {
+            return false;
         }
-        return new Analysis(text, tokens, core, asserted, negated, numbers, literals, options,
-                yesNo ? polarity : Polarity.NONE, length);
+        if (!t.sentenceStart) {
+            return true;
+        }
+        return i + 1 < toks.size() && toks.get(i + 1).kind == Kind.WORD && toks.get(i + 1).capitalised;
     }
 
     private boolean isOptionWord(String token) {
         for (Set<String> o : optionTokens.values()) {
             if (o.contains(token)) {
-                return !token.startsWith("opt:");
+                return true;
             }
         }
         return false;
@@ -296,7 +409,16 @@ public final class AnswerAnalyzer {
 
     private enum Kind { WORD, NUMBER, LITERAL, OPTION, STOP }
 
-    private record Tok(Kind kind, String value) {
+    /** A token: its kind, canonical value, words as written, and for words their capitalisation and position. */
+    private record Tok(Kind kind, String value, String surface, boolean capitalised, boolean sentenceStart) {
+        Tok(Kind kind, String value) {
+            this(kind, value, value, false, false);
+        }
+
+        Tok(Kind kind, String value, String surface) {
+            this(kind, value, surface, false, false);
+        }
+
         String token() {
             return switch (kind) {
                 case NUMBER -> "#" + value;
@@ -304,6 +426,10 @@ public final class AnswerAnalyzer {
                 case OPTION -> "opt:" + value;
                 default -> value;
             };
+        }
+
+        Tok at(boolean start) {
+            return new Tok(kind, value, surface, capitalised, start);
         }
     }
 
@@ -335,9 +461,8 @@ public final class AnswerAnalyzer {
         Map<String, Set<String>> options = new LinkedHashMap<>();
         for (int i = 0; i < marks.size(); i++) {
             int end = i + 1 < marks.size() ? marks.get(i + 1)[0] : question.length();
-            String optionText = question.substring(marks.get(i)[1], end);
             Set<String> toks = new LinkedHashSet<>();
-            for (Tok t : tokenize(optionText, Map.of())) {
+            for (Tok t : tokenize(question.substring(marks.get(i)[1], end), Map.of())) {
                 if (t.kind != Kind.STOP && !(t.kind == Kind.WORD && STOPWORDS.contains(t.value))) {
                     toks.add(t.token());
                 }
@@ -348,8 +473,9 @@ public final class AnswerAnalyzer {
     }
 
     private static List<Tok> tokenize(String raw, Map<String, Set<String>> options) {
-        String text = raw.replace('’', '\'').replace('‘', '\'').replace('“', '"').replace('”', '"')
-                .replace("²", "^2").replace("³", "^3").replace('×', ' ').replace('–', '-').replace('—', ' ');
+        String text = raw.replace('\u2019', '\'').replace('\u2018', '\'').replace('\u201C', '"')
+                .replace('\u201D', '"').replace("\u00B2", "^2").replace("\u00B3", "^3").replace('\u00D7', ' ')
+                .replace('\u2013', '-').replace('\u2014', ' ');
         List<Tok> out = new ArrayList<>();
         Matcher m = TOKEN.matcher(text);
         while (m.find()) {
@@ -359,41 +485,48 @@ public final class AnswerAnalyzer {
                 if (sub.size() == 1 && sub.get(0).kind != Kind.WORD) {
                     out.add(sub.get(0));
                 } else {
-                    out.add(new Tok(Kind.LITERAL, literal(inner)));
+                    out.add(new Tok(Kind.LITERAL, literal(inner), inner));
                 }
             } else if (m.group("call") != null) {
-                String call = m.group("call");
-                if (call.matches("[A-Za-z]+\\.")) {
-                    out.add(word(call.substring(0, call.length() - 1)));
-                } else {
-                    out.add(new Tok(Kind.LITERAL, literal(call)));
-                }
+                out.add(new Tok(Kind.LITERAL, literal(m.group("call")), m.group("call")));
             } else if (m.group("dotted") != null || m.group("op") != null || m.group("math") != null) {
                 String lit = m.group("dotted") != null ? m.group("dotted")
                         : m.group("op") != null ? m.group("op") : m.group("math");
-                if (lit.matches("\\d+(?:\\.\\d+)?")) {
-                    out.add(new Tok(Kind.NUMBER, number(lit)));
-                } else {
-                    out.add(new Tok(Kind.LITERAL, literal(lit)));
-                }
+                out.add(new Tok(Kind.LITERAL, literal(lit), lit));
             } else if (m.group("date") != null) {
                 for (String part : m.group("date").split("-")) {
                     out.add(new Tok(Kind.NUMBER, number(part)));
                 }
             } else if (m.group("num") != null) {
                 out.add(new Tok(Kind.NUMBER, number(m.group("num"))));
+                if (m.group("num").endsWith("%")) {
+                    out.add(new Tok(Kind.WORD, "percent"));
+                }
             } else if (m.group("deg") != null) {
                 String u = m.group("deg").substring(m.group("deg").length() - 1);
                 out.add(new Tok(Kind.WORD, u.equals("C") ? "celsius" : "fahrenheit"));
             } else if (m.group("alnum") != null) {
-                out.add(new Tok(Kind.LITERAL, m.group("alnum").toLowerCase(Locale.ROOT)));
+                out.add(new Tok(Kind.LITERAL, m.group("alnum").toLowerCase(Locale.ROOT), m.group("alnum")));
             } else if (m.group("word") != null) {
-                words(m.group("word"), m.end() < text.length() ? text.substring(m.end()) : "", out, options);
+                words(m.group("word"), text.substring(m.end()), out, options);
             } else {
                 out.add(new Tok(Kind.STOP, m.group("stop")));
             }
         }
-        return numbersAndUnits(out);
+        List<Tok> folded = numbersAndUnits(out);
+        // mark sentence starts: the first word of the text and the first after . ; : ! ?
+        List<Tok> marked = new ArrayList<>(folded.size());
+        boolean start = true;
+        for (Tok t : folded) {
+            if (t.kind == Kind.STOP) {
+                start = !t.value.equals(",");
+                marked.add(t);
+            } else {
+                marked.add(t.kind == Kind.WORD ? t.at(start) : t);
+                start = false;
+            }
+        }
+        return marked;
     }
 
     private static String literal(String s) {
@@ -414,16 +547,21 @@ public final class AnswerAnalyzer {
     }
 
     private static void words(String w, String rest, List<Tok> out, Map<String, Set<String>> options) {
-        if (w.length() == 1 && Character.isUpperCase(w.charAt(0)) && !options.isEmpty()
-                && options.containsKey(w.toLowerCase(Locale.ROOT))) {
+        boolean cap = Character.isUpperCase(w.charAt(0));
+        if (w.length() == 1 && cap && options.containsKey(w.toLowerCase(Locale.ROOT))) {
             // an option letter unless it is the article "A" before a word
-            boolean article = w.equals("A") && rest.matches("(?s)\\s+\\p{Ll}.*");
-            if (!article) {
-                out.add(new Tok(Kind.OPTION, w.toLowerCase(Locale.ROOT)));
+            if (!(w.equals("A") && rest.matches("(?s)\\s+\\p{Ll}.*"))) {
+                String letter = w.toLowerCase(Locale.ROOT);
+                out.add(new Tok(Kind.OPTION, letter, "option " + letter));
                 return;
             }
         }
         String lower = w.toLowerCase(Locale.ROOT);
+        if (lower.length() == 1 && !lower.equals("a") && !lower.equals("i") && Character.isLetter(lower.charAt(0))) {
+            // a lone letter is a symbol: x, n, the letter of an answer
+            out.add(new Tok(Kind.LITERAL, lower, w));
+            return;
+        }
         int apo = lower.indexOf('\'');
         if (apo >= 0) {
             String head = lower.substring(0, apo);
@@ -431,41 +569,39 @@ public final class AnswerAnalyzer {
             if (tail.equals("t") && head.endsWith("n")) {
                 String base = head.equals("won") ? "will" : head.equals("can") ? "can"
                         : head.substring(0, head.length() - 1);
-                out.add(word(base));
+                out.add(word(base, cap));
                 out.add(new Tok(Kind.WORD, "not"));
                 return;
             }
-            if (Set.of("s", "re", "ll", "d", "ve", "m").contains(tail)) {
-                lower = head;
-                w = w.substring(0, apo);
-            } else {
-                lower = lower.replace("'", "");
-            }
+            lower = Set.of("s", "re", "ll", "d", "ve", "m").contains(tail) ? head : lower.replace("'", "");
         }
         if (lower.equals("cannot")) {
-            out.add(word("can"));
+            out.add(word("can", cap));
             out.add(new Tok(Kind.WORD, "not"));
             return;
         }
-        if (MONTHS.containsKey(lower)) {
-            boolean ambiguous = lower.equals("may") || lower.equals("march");
-            if (!ambiguous || Character.isUpperCase(w.charAt(0))) {
-                out.add(new Tok(Kind.NUMBER, Integer.toString(MONTHS.get(lower))));
-                return;
-            }
+        if (MONTHS.containsKey(lower) && (cap || !(lower.equals("may") || lower.equals("march")))) {
+            out.add(new Tok(Kind.NUMBER, Integer.toString(MONTHS.get(lower)), lower));
+            return;
         }
+        boolean first = true;
         for (String part : lower.split("-")) {
             if (!part.isEmpty()) {
-                out.add(word(part));
+                out.add(word(part, first && cap));
+                first = false;
             }
         }
     }
 
-    private static Tok word(String lower) {
-        return new Tok(Kind.WORD, stem(lower.toLowerCase(Locale.ROOT)));
+    private static Tok word(String lower, boolean capitalised) {
+        String l = lower.toLowerCase(Locale.ROOT);
+        return new Tok(Kind.WORD, stem(l), l, capitalised, false);
     }
 
-    /** Folds number words into numbers and unit abbreviations after a number into unit words. */
+    /**
+     * Folds number words into numbers, and binds a unit written right after a number (or after "degrees") to it:
+     * {@code 8 minutes} is the number {@code "8 minute"}, {@code 100 °C} is {@code "100 celsius"}.
+     */
     private static List<Tok> numbersAndUnits(List<Tok> in) {
         List<Tok> out = new ArrayList<>(in.size());
         int i = 0;
@@ -475,7 +611,7 @@ public final class AnswerAnalyzer {
                 long total = 0;
                 long current = 0;
                 int j = i;
-                boolean any = false;
+                StringBuilder surface = new StringBuilder();
                 while (j < in.size() && in.get(j).kind == Kind.WORD) {
                     String v = in.get(j).value;
                     if (SMALL.containsKey(v)) {
@@ -487,26 +623,33 @@ public final class AnswerAnalyzer {
                     } else if (SCALES.containsKey(v)) {
                         total += Math.max(current, 1) * SCALES.get(v);
                         current = 0;
-                    } else if (v.equals("and") && any && j + 1 < in.size() && in.get(j + 1).kind == Kind.WORD
+                    } else if (v.equals("and") && j > i && j + 1 < in.size() && in.get(j + 1).kind == Kind.WORD
                             && isNumberWord(in.get(j + 1).value)) {
                         j++;
                         continue;
                     } else {
                         break;
                     }
-                    any = true;
+                    surface.append(surface.length() == 0 ? "" : " ").append(in.get(j).surface);
                     j++;
                 }
-                out.add(new Tok(Kind.NUMBER, Long.toString(total + current)));
+                out.add(new Tok(Kind.NUMBER, Long.toString(total + current), surface.toString()));
                 i = j;
                 continue;
             }
-            if (t.kind == Kind.WORD && !out.isEmpty() && out.get(out.size() - 1).kind == Kind.NUMBER
-                    && UNITS.containsKey(t.value)) {
-                out.add(new Tok(Kind.WORD, stem(UNITS.get(t.value))));
-            } else {
-                out.add(t);
+            if (t.kind == Kind.NUMBER && !t.value.contains(" ")) {
+                int j = i + 1;
+                if (j < in.size() && in.get(j).kind == Kind.WORD && in.get(j).value.equals("degree")) {
+                    j++;
+                }
+                if (j < in.size() && in.get(j).kind == Kind.WORD && UNITS.containsKey(in.get(j).value)) {
+                    String unit = UNITS.get(in.get(j).value);
+                    out.add(new Tok(Kind.NUMBER, t.value + " " + unit, t.surface + " " + in.get(j).surface));
+                    i = j + 1;
+                    continue;
+                }
             }
+            out.add(t);
             i++;
         }
         return out;
@@ -521,16 +664,10 @@ public final class AnswerAnalyzer {
      * on longer words.
      */
     static String stem(String w) {
-        String s = w;
-        if (s.length() >= 6 && s.endsWith("our")) {
-            s = s.substring(0, s.length() - 3) + "or";
-        } else if (s.length() >= 5 && s.endsWith("tre")) {
-            s = s.substring(0, s.length() - 3) + "ter";
-        } else if (s.length() >= 7 && s.endsWith("tres")) {
-            s = s.substring(0, s.length() - 4) + "ters";
-        } else if (s.length() >= 7 && s.endsWith("ours")) {
-            s = s.substring(0, s.length() - 4) + "ors";
+        if (isNumberWord(w)) {
+            return w;
         }
+        String s = w;
         if (s.length() > 4 && s.endsWith("ies")) {
             s = s.substring(0, s.length() - 3) + "y";
         } else if (s.length() > 4 && (s.endsWith("ches") || s.endsWith("shes") || s.endsWith("xes")
@@ -539,6 +676,11 @@ public final class AnswerAnalyzer {
         } else if (s.length() > 3 && s.endsWith("s") && !s.endsWith("ss") && !s.endsWith("us")
                 && !s.endsWith("is")) {
             s = s.substring(0, s.length() - 1);
+        }
+        if (s.length() >= 6 && s.endsWith("our")) {
+            s = s.substring(0, s.length() - 3) + "or";
+        } else if (s.length() >= 5 && s.endsWith("tre")) {
+            s = s.substring(0, s.length() - 3) + "ter";
         }
         if (s.length() >= 7 && s.endsWith("ing")) {
             s = undouble(s.substring(0, s.length() - 3));

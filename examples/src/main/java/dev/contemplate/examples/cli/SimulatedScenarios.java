@@ -5,6 +5,8 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -16,9 +18,31 @@ import java.util.regex.Pattern;
  * or the value of an arithmetic expression such as {@code What is 2+2?}) gets the truth with a probability between
  * {@value #MIN_CORRECT} and {@value #MAX_CORRECT} that depends on the question (its difficulty), three wrong
  * answers near it sharing the rest, except {@value #NO_ANSWER} of texts without an answer. Right answers take
- * 20-60 tokens, wrong ones 30-90 (wrong chains of thought run longer), texts without an answer 20-80. Other
- * questions get {@code 42} (0.5), {@code 24} (0.2), {@code 7} (0.1) and no answer otherwise, in 20-80 tokens.
- * Timing: a first token after 150-400 ms, then log-normal per-token delays of median 25 ms. Everything derives
+ * 20-60 tokens, wrong ones 30-90 (wrong chains of thought run longer), texts without an answer 20-80.
+ *
+ * <p>Any other question ({@code What is the capital of Australia?}, {@code Explain why the sky is blue}) is a
+ * free-form question: the engine cannot know its answer, so it plays a generic scenario templated on the question's
+ * words, whose texts are whole free-form answers with paraphrases and near misses (see
+ * {@link Scenario#answerPhrasings()}), for the semantic vote to cluster:
+ * <ul>
+ *   <li>{@value #RIGHT}, with the same difficulty-dependent probability as a truth, in three phrasings, e.g.
+ *       {@code "The capital of Australia is the simulated right answer."}, {@code "The simulated right answer: that
+ *       is what the capital of Australia is."} and {@code "After some thought, the capital of Australia is the
+ *       simulated right answer, I am fairly sure."};</li>
+ *   <li>{@value #NEAR_MISS}, {@value #NEAR_MISS_SHARE} of the wrong mass, in two phrasings worded like the right
+ *       answer's first two ({@code "The capital of Australia is the simulated near miss."});</li>
+ *   <li>{@value #UNRELATED}, the rest of the wrong mass, in one phrasing that does not address the question;</li>
+ *   <li>no answer with probability {@value #NO_ANSWER} ({@code "... I cannot settle on a result."}, 20-80
+ *       tokens).</li>
+ * </ul>
+ * The subject is the rest of a {@code what/who/where/which/when is/are/was/were ...} question (with its verb),
+ * {@code the explanation of why/how ...} for a {@code why}/{@code how} question or an {@code explain/describe
+ * why/how ...} request, and {@code the answer to "<question>"} otherwise. Every text says "simulated", and the engine
+ * and the command's output are labelled simulated as for any other question. The right answer is always the most
+ * probable one, so a vote that merges its paraphrases (and keeps the near miss apart) finds it; a plain majority on
+ * exact texts splits it three ways.
+ *
+ * <p>Timing: a first token after 150-400 ms, then log-normal per-token delays of median 25 ms. Everything derives
  * from the question text, so runs are reproducible.
  */
 final class SimulatedScenarios {
@@ -31,15 +55,33 @@ final class SimulatedScenarios {
     static final int WRONG_TOKENS_MIN = 30;
     static final int WRONG_TOKENS_MAX = 90;
 
+    /** The free-form scenario's right answer. */
+    static final String RIGHT = "simulated right answer";
+    /** The free-form scenario's near miss: worded like the right answer, but wrong. */
+    static final String NEAR_MISS = "simulated near miss";
+    /** The free-form scenario's unrelated wrong answer. */
+    static final String UNRELATED = "simulated unrelated answer";
+    /** The near miss's share of the free-form scenario's wrong mass; the unrelated answer has the rest. */
+    static final double NEAR_MISS_SHARE = 0.55;
+
+    private static final Pattern IS_QUESTION = Pattern.compile(
+            "(?i)(?:what|who|where|which|when)\\s+(is|are|was|were)\\s+(.+)");
+    private static final Pattern WHY_QUESTION = Pattern.compile(
+            "(?i)(?:(?:please\\s+)?(?:explain|describe)(?:\\s+to\\s+me)?\\s+)?((?:why|how)\\s+.+)");
+    private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[\\s?.!]+$");
+
     private static final Pattern EXPRESSION = Pattern.compile("[-+*/()\\d\\s.]*\\d[-+*/()\\d\\s.]*");
 
     private SimulatedScenarios() {
     }
 
-    /** Returns the scenarios of single questions: arithmetic gets its value as the truth. */
+    /**
+     * Returns the scenarios of single questions: arithmetic gets its value as the truth, any other question the
+     * free-form scenario of {@link #freeForm(String)}.
+     */
     static Function<String, Scenario> forQuestions() {
         return question -> arithmeticValue(question).map(v -> withTruth(question, v))
-                .orElseGet(() -> unknownTruth(question));
+                .orElseGet(() -> freeForm(question));
     }
 
     /** Returns the scenarios of a data set: each known question gets its answer key as the truth. */
@@ -72,12 +114,52 @@ final class SimulatedScenarios {
         return b.build();
     }
 
-    private static Scenario unknownTruth(String question) {
-        Map<String, Double> answers = new LinkedHashMap<>();
-        answers.put("42", 0.5);
-        answers.put("24", 0.2);
-        answers.put("7", 0.1);
-        return timing(question).answers(answers).build();
+    /**
+     * Returns the free-form scenario of a question without a known truth: a right answer in three phrasings, a near
+     * miss in two and an unrelated answer in one, templated on the question's words (see the class comment).
+     */
+    static Scenario freeForm(String question) {
+        double correct = MIN_CORRECT + (MAX_CORRECT - MIN_CORRECT) * unit(question, 1);
+        double wrong = 1 - correct - NO_ANSWER;
+        String[] sv = subject(question);
+        String subject = sv[0];
+        String verb = sv[1];
+        String head = Character.toUpperCase(subject.charAt(0)) + subject.substring(1);
+        return timing(question)
+                .answer(RIGHT, correct, List.of(
+                        head + " " + verb + " the simulated right answer.",
+                        "The simulated right answer: that is what " + subject + " " + verb + ".",
+                        "After some thought, " + subject + " " + verb + " the simulated right answer, I am fairly"
+                                + " sure."))
+                .answer(NEAR_MISS, wrong * NEAR_MISS_SHARE, List.of(
+                        head + " " + verb + " the simulated near miss.",
+                        "The simulated near miss: that is what " + subject + " " + verb + "."))
+                .answer(UNRELATED, wrong * (1 - NEAR_MISS_SHARE), List.of(
+                        "Something else entirely: the simulated weather is mild today."))
+                .build();
+    }
+
+    /**
+     * Returns the subject of a free-form question and its verb: {@code ["the capital of Australia", "is"]} for
+     * {@code What is the capital of Australia?}, {@code ["the explanation of why the sky is blue", "is"]} for
+     * {@code Explain why the sky is blue}, else {@code ["the answer to \"<question>\"", "is"]}.
+     */
+    static String[] subject(String question) {
+        String q = TRAILING_PUNCTUATION.matcher(question.strip()).replaceAll("");
+        if (q.isEmpty()) {
+            return new String[] {"the answer to this question", "is"};
+        }
+        Matcher is = IS_QUESTION.matcher(q);
+        if (is.matches()) {
+            return new String[] {is.group(2).strip(), is.group(1).toLowerCase(Locale.ROOT)};
+        }
+        Matcher why = WHY_QUESTION.matcher(q);
+        if (why.matches()) {
+            String rest = why.group(1);
+            return new String[] {"the explanation of " + Character.toLowerCase(rest.charAt(0)) + rest.substring(1),
+                "is"};
+        }
+        return new String[] {"the answer to \"" + q + "\"", "is"};
     }
 
     private static Scenario.Builder timing(String question) {

@@ -29,25 +29,35 @@ import picocli.CommandLine.TypeConversionException;
  * {@code contemplate replay}: replays stopping and voting rules on recorded samples, without a model. See
  * {@link ReplayReader} for the formats and answer keys and {@link Replayer} for the shuffle derivation.
  *
- * <p>Exit codes: 0 on success; 1 when the file cannot be read, holds no valid question, or has a malformed line
- * under {@code --strict}; 2 for invalid options.
+ * <p>Exit codes: 0 on success; 1 when the vote fails (the semantic vote's embedding model cannot run); 2 for invalid
+ * options, and when the file cannot be read, holds no valid question, or has a malformed line under
+ * {@code --strict}.
  */
 @Command(name = "replay", sortOptions = false,
         description = {
             "Replays stopping and voting rules on recorded samples, without a model.",
             "For each rule and shuffle, each question's samples (the first --max) arrive in a random order and are"
-                    + " tallied one by one until the rule stops; the majority verdict is compared with the gold"
-                    + " answer. Reports accuracy and mean samples used per rule, averaged over shuffles, with the"
-                    + " standard deviation, minimum and maximum across shuffles."},
+                    + " tallied one by one until the rule stops; the vote's verdict is compared with the gold"
+                    + " answer (free-form files: the sample that represents it must be labelled correct). Reports"
+                    + " accuracy and mean samples used per rule, averaged over shuffles, with the standard"
+                    + " deviation, minimum and maximum across shuffles."},
         footer = {
             "",
             "Formats (one JSON object a line):",
             "  esc       {\"question\": ..., \"answer\": GOLD, \"generated_answer\": [TEXT, ...]}",
             "  adaptive  {\"answers\": [ANSWER, ...], \"target\": GOLD}",
             "  compact   {\"gold\": GOLD, \"counts\": {ANSWER: COUNT, ...}}",
-            "Without --extract: 'letters' when a question's gold is all letters, else 'numeric'. Raw texts (esc)"
-                    + " are keyed by the extractor; golds and already extracted answers by the extractor when it"
-                    + " finds something, else stripped and lower-cased.",
+            "  freeform  {\"question\": TEXT, \"samples\": [{\"text\": TEXT, \"correct\": true|false,"
+                    + " \"logprobs\": [LOGPROB, ...]}, ...]}  (logprobs optional)",
+            "Without --extract: 'letters' when a question's gold is all letters, else 'numeric'; 'exact' for"
+                    + " freeform. Raw texts (esc, freeform) are keyed by the extractor; golds and already extracted"
+                    + " answers by the extractor when it finds something, else stripped and lower-cased.",
+            "Votes: majority (default; on gold-answer files the voted key is compared with the gold), weighted"
+                    + " (votes weigh exp(mean token log-probability), 1 without logprobs) and semantic (texts"
+                    + " clustered by meaning with the embedded sentence model). Except majority on gold-answer"
+                    + " files, each sample is cast as agent i's candidate and the vote decides; a question is right"
+                    + " when the first sample in arrival order whose text is the decision's text is right"
+                    + " (labelled correct, or keyed as the gold).",
             "Arrival order of question q (0-based) in shuffle s: Collections.shuffle of its sample indices with"
                     + " new Random(mix(mix(mix(seed) + s) + q)), mix = the SplitMix64 step; the i-th arrival votes as"
                     + " agent ordinal i, so ties go to the answer that arrived first.",
@@ -65,13 +75,17 @@ public final class ReplayCommand implements Callable<Integer> {
     private Path file;
 
     @Option(names = "--format", paramLabel = "FORMAT", converter = ReplayFormat.Converter.class,
-            description = "esc, adaptive or compact (default: detected from the first valid line).")
+            description = "esc, adaptive, compact or freeform (default: detected from the first valid line).")
     private ReplayFormat format;
 
     @Option(names = "--extract", paramLabel = "SPEC", converter = ExtractorConverter.class,
             description = "Answer extractor: numeric, letters, choice, choice:LETTERS, yesno, exact or"
                     + " regex:PATTERN (default: letters if the gold is all letters, else numeric).")
     private AnswerExtractor extractor;
+
+    @Option(names = "--vote", paramLabel = "VOTE", defaultValue = Replayer.MAJORITY, converter = VoteConverter.class,
+            description = "How samples are counted: majority, weighted or semantic (default: ${DEFAULT-VALUE}).")
+    private String vote;
 
     @Option(names = "--stop", paramLabel = "RULE", split = ",", converter = RuleConverter.class,
             description = "A stopping rule to replay, repeatable: fixed, fixed:K, unassailable, beta:T, esc:W"
@@ -146,9 +160,16 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         err.flush();
 
-        List<RuleResult> results = Replayer.replay(data.questions(), rules, max, shuffles, seed);
+        List<RuleResult> results;
+        try {
+            results = Replayer.replay(data.questions(), rules, max, shuffles, seed, vote);
+        } catch (IllegalStateException e) {
+            err.println("replay: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
         ReplayReport report = new ReplayReport(file.toString(), data,
-                Optional.ofNullable(extractor).map(Object::toString), max, shuffles, seed, results);
+                Optional.ofNullable(extractor).map(Object::toString), max, shuffles, seed, results, vote);
         if (json) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             out.println(mapper.writeValueAsString(report.json(mapper)));
@@ -184,6 +205,18 @@ public final class ReplayCommand implements Callable<Integer> {
         public StoppingRule convert(String value) {
             try {
                 return StoppingRules.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Picocli converter for {@code --vote}, by {@link Replayer#checkVote}: the name, lower-cased. */
+    public static final class VoteConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                return Replayer.checkVote(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

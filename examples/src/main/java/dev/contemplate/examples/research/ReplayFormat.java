@@ -26,7 +26,15 @@ public enum ReplayFormat {
      * A compact count form: {@code {"gold": "...", "counts": {"answer": count, ...}}}, expanded to a list of
      * samples. Recognised by its {@code counts} field.
      */
-    COMPACT("compact", "counts");
+    COMPACT("compact", "counts"),
+
+    /**
+     * Labelled free-form samples: {@code question} (the question's text), {@code samples}, the list of sampled
+     * texts, each an object {@code {"text": "...", "correct": true}} with an optional {@code logprobs} list of
+     * per-token log-probabilities (for the weighted vote). A question is right when the sample that represents the
+     * voted answer is labelled correct; there is no gold answer. Recognised by its {@code samples} field.
+     */
+    FREEFORM("freeform", "samples");
 
     private final String id;
     private final String signature;
@@ -36,7 +44,10 @@ public enum ReplayFormat {
         this.signature = signature;
     }
 
-    /** Returns the name used on the command line and in reports: {@code esc}, {@code adaptive} or {@code compact}. */
+    /**
+     * Returns the name used on the command line and in reports: {@code esc}, {@code adaptive}, {@code compact} or
+     * {@code freeform}.
+     */
     public String id() {
         return id;
     }
@@ -48,7 +59,8 @@ public enum ReplayFormat {
 
     /**
      * Returns the format of a record, judged by which signature field it has ({@code generated_answer}, then
-     * {@code answers}, then {@code counts}), or empty when it is not an object or has none of them.
+     * {@code answers}, then {@code counts}, then {@code samples}), or empty when it is not an object or has none of
+     * them.
      */
     public static Optional<ReplayFormat> detect(JsonNode record) {
         if (record == null || !record.isObject()) {
@@ -74,7 +86,7 @@ public enum ReplayFormat {
                 return f;
             }
         }
-        throw new IllegalArgumentException("unknown format '" + name + "'; valid: esc, adaptive, compact");
+        throw new IllegalArgumentException("unknown format '" + name + "'; valid: esc, adaptive, compact, freeform");
     }
 
     @Override

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.contemplate.aggregation.Answer;
 import dev.contemplate.aggregation.AnswerExtractor;
 import dev.contemplate.aggregation.AnswerExtractors;
+import dev.contemplate.inference.TokenLogprobs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +27,9 @@ import java.util.regex.Pattern;
  * Reads recorded samples, one JSON object a line, in one of the {@link ReplayFormat}s.
  *
  * <p><b>Format.</b> Forced, or detected from the first line that is a JSON object with a signature field
- * ({@code generated_answer}: ESC, {@code answers}: Adaptive-Consistency, {@code counts}: compact); every later line
- * must then be in that format. Lines before it that are not such an object are malformed.
+ * ({@code generated_answer}: ESC, {@code answers}: Adaptive-Consistency, {@code counts}: compact, {@code samples}:
+ * free-form); every later line must then be in that format. Lines before it that are not such an object are
+ * malformed.
  *
  * <p><b>Answers.</b> With an extractor given, it is used for every question; without one, per question:
  * {@link AnswerExtractors#lastLetters() letters} if the gold answer (stripped) is made of letters only, else
@@ -42,11 +44,24 @@ import java.util.regex.Pattern;
  *   <li>scalars may be strings, numbers (written in plain decimal, {@code 18.0} stays {@code 18.0} and the numeric
  *       extractor keys it {@code 18}) or booleans.</li>
  * </ul>
- * Each sample is extracted once, here; replays only compare keys. A JSON {@code null} in an ESC
- * {@code generated_answer} list is a sample without an answer.
+ * Each sample is extracted once, here; replays under a majority vote only compare keys. A JSON {@code null} in an ESC
+ * {@code generated_answer} list is a sample without an answer. Every sample also keeps its text (the raw text, or
+ * the recorded answer as written; empty for a {@code null}) and whether its key equals the gold key, for votes that
+ * read texts ({@link ReplayQuestion#texts()}).
  *
- * <p><b>Malformed lines</b> (bad JSON, not an object, a missing or blank gold, a missing sample list, a wrong type,
- * an empty sample list, a negative or fractional count, more than {@value #MAX_SAMPLES_PER_LINE} samples) are
+ * <p><b>Free-form samples</b> ({@link ReplayFormat#FREEFORM}): {@code {"question": "...", "samples": [{"text":
+ * "...", "correct": true, "logprobs": [-0.1, ...]}, ...]}}. {@code question} is a non-blank string; each sample an
+ * object with {@code text} (a string, or {@code null} for a sample without a text), {@code correct} (a boolean: the
+ * sample's label) and optionally {@code logprobs} (a list of finite numbers {@code <= 0}, one per token; absent or
+ * {@code null} when not recorded). Other fields are ignored. Without an extractor given, texts are keyed by
+ * {@link AnswerExtractors#exactText() exact} (the whole text, folded); a blank text is a sample without an
+ * answer. The question has no gold: it is right when the sample that represents the voted answer is labelled
+ * correct (see {@link Replayer}).
+ *
+ * <p><b>Malformed lines</b> (bad JSON, not an object, a missing or blank gold or question, a missing sample list, a
+ * wrong type, an empty sample list, a negative or fractional count, a free-form sample without a {@code text} or a
+ * {@code correct} label, a positive or non-finite log-probability, more than {@value #MAX_SAMPLES_PER_LINE} samples)
+ * are
  * returned as {@link MalformedLine}s with their 1-based line number, never dropped silently. Blank lines are not
  * records and are passed over.
  */
@@ -96,8 +111,8 @@ public final class ReplayReader {
                     format = ReplayFormat.detect(node);
                     if (format.isEmpty()) {
                         throw new Malformed(node.isObject()
-                                ? "no known format: expected a field 'generated_answer' (esc), 'answers' (adaptive)"
-                                        + " or 'counts' (compact)"
+                                ? "no known format: expected a field 'generated_answer' (esc), 'answers' (adaptive),"
+                                        + " 'counts' (compact) or 'samples' (freeform)"
                                 : "expected a JSON object but was " + kind(node));
                     }
                 }
@@ -130,6 +145,8 @@ public final class ReplayReader {
                 return adaptive(node, line);
             case COMPACT:
                 return compact(node, line);
+            case FREEFORM:
+                return freeForm(node, line);
             default:
                 throw new IllegalStateException("unknown format " + format);
         }
@@ -140,18 +157,24 @@ public final class ReplayReader {
         AnswerExtractor ex = extractorFor(gold);
         JsonNode list = list(node, "generated_answer");
         List<Optional<Answer>> samples = new ArrayList<>(list.size());
+        List<String> texts = new ArrayList<>(list.size());
         Map<String, Optional<Answer>> cache = new HashMap<>();
         for (int i = 0; i < list.size(); i++) {
             JsonNode e = list.get(i);
             if (e.isNull()) {
                 samples.add(Optional.empty());
+                texts.add("");
             } else if (e.isTextual()) {
                 samples.add(cache.computeIfAbsent(e.textValue(), ex::extract));
+                texts.add(e.textValue());
             } else {
                 throw new Malformed("generated_answer[" + i + "] must be a string but was " + kind(e));
             }
         }
-        return question(line, gold, ex, samples, true);
+        JsonNode q = node.get("question");
+        Optional<String> question = q != null && q.isTextual() && !q.textValue().isBlank()
+                ? Optional.of(q.textValue()) : Optional.empty();
+        return question(line, gold, ex, samples, texts, true, question);
     }
 
     private ReplayQuestion adaptive(JsonNode node, int line) {
@@ -159,18 +182,22 @@ public final class ReplayReader {
         AnswerExtractor ex = extractorFor(gold);
         JsonNode list = list(node, "answers");
         List<Optional<Answer>> samples = new ArrayList<>(list.size());
+        List<String> texts = new ArrayList<>(list.size());
         Map<String, Optional<Answer>> cache = new HashMap<>();
         for (int i = 0; i < list.size(); i++) {
             JsonNode e = list.get(i);
             if (e.isNull()) {
                 samples.add(Optional.empty());
+                texts.add("");
             } else if (isScalar(e)) {
-                samples.add(cache.computeIfAbsent(scalar(e), t -> normalise(t, ex)));
+                String text = scalar(e);
+                samples.add(cache.computeIfAbsent(text, t -> normalise(t, ex)));
+                texts.add(text);
             } else {
                 throw new Malformed("answers[" + i + "] must be a string, number or boolean but was " + kind(e));
             }
         }
-        return question(line, gold, ex, samples, true);
+        return question(line, gold, ex, samples, texts, true, Optional.empty());
     }
 
     private ReplayQuestion compact(JsonNode node, int line) {
@@ -184,6 +211,7 @@ public final class ReplayReader {
             throw new Malformed("field 'counts' must be an object of answer to count but was " + kind(counts));
         }
         List<Optional<Answer>> samples = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
         long total = 0;
         for (Map.Entry<String, JsonNode> e : counts.properties()) {
             JsonNode c = e.getValue();
@@ -198,18 +226,94 @@ public final class ReplayReader {
             Optional<Answer> a = normalise(e.getKey(), ex);
             for (long k = 0; k < c.longValue(); k++) {
                 samples.add(a);
+                texts.add(e.getKey());
             }
         }
         if (samples.isEmpty()) {
             throw new Malformed("field 'counts' holds no samples");
         }
-        return question(line, gold, ex, samples, false);
+        return question(line, gold, ex, samples, texts, false, Optional.empty());
+    }
+
+    private ReplayQuestion freeForm(JsonNode node, int line) {
+        JsonNode q = node.get("question");
+        if (q == null) {
+            throw new Malformed("missing field 'question'");
+        }
+        if (!q.isTextual()) {
+            throw new Malformed("field 'question' must be a string but was " + kind(q));
+        }
+        if (q.textValue().isBlank()) {
+            throw new Malformed("field 'question' is blank");
+        }
+        AnswerExtractor ex = forcedExtractor.orElse(AnswerExtractors.exactText());
+        JsonNode list = list(node, "samples");
+        List<Optional<Answer>> samples = new ArrayList<>(list.size());
+        List<ReplaySample> texts = new ArrayList<>(list.size());
+        Map<String, Optional<Answer>> cache = new HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = "samples[" + i + "]";
+            JsonNode e = list.get(i);
+            if (!e.isObject()) {
+                throw new Malformed(at + " must be an object with 'text' and 'correct' but was " + kind(e));
+            }
+            JsonNode t = e.get("text");
+            if (t == null) {
+                throw new Malformed(at + ": missing field 'text'");
+            }
+            if (!t.isNull() && !t.isTextual()) {
+                throw new Malformed(at + ".text must be a string or null but was " + kind(t));
+            }
+            String text = t.isNull() ? "" : t.textValue();
+            JsonNode c = e.get("correct");
+            if (c == null) {
+                throw new Malformed(at + ": missing field 'correct'");
+            }
+            if (!c.isBoolean()) {
+                throw new Malformed(at + ".correct must be a boolean but was " + kind(c));
+            }
+            samples.add(text.isBlank() ? Optional.empty() : cache.computeIfAbsent(text, ex::extract));
+            texts.add(new ReplaySample(text, c.booleanValue(), logprobs(e.get("logprobs"), at)));
+        }
+        return new ReplayQuestion(line, "", "", samples, true, ex.toString(), Optional.of(q.textValue()), texts,
+                true);
+    }
+
+    private static Optional<TokenLogprobs> logprobs(JsonNode l, String at) {
+        if (l == null || l.isNull()) {
+            return Optional.empty();
+        }
+        if (!l.isArray()) {
+            throw new Malformed(at + ".logprobs must be a list of numbers but was " + kind(l));
+        }
+        double[] values = new double[l.size()];
+        for (int j = 0; j < l.size(); j++) {
+            JsonNode v = l.get(j);
+            if (!v.isNumber()) {
+                throw new Malformed(at + ".logprobs[" + j + "] must be a number but was " + kind(v));
+            }
+            double d = v.doubleValue();
+            if (!(d <= 0) || Double.isInfinite(d)) {
+                throw new Malformed(at + ".logprobs[" + j + "] must be a finite log-probability <= 0 but was "
+                        + v.asText());
+            }
+            values[j] = d;
+        }
+        return Optional.of(TokenLogprobs.of(values));
     }
 
     private static ReplayQuestion question(int line, String gold, AnswerExtractor ex, List<Optional<Answer>> samples,
-            boolean ordered) {
+            List<String> texts, boolean ordered, Optional<String> question) {
         String goldKey = normalise(gold, ex).map(Answer::key).orElseThrow();
-        return new ReplayQuestion(line, gold, goldKey, samples, ordered, ex.toString());
+        List<ReplaySample> labelled = new ArrayList<>(samples.size());
+        Map<String, ReplaySample> cache = new HashMap<>();
+        for (int i = 0; i < samples.size(); i++) {
+            Optional<Answer> a = samples.get(i);
+            // equal texts have equal answers: one sample object per text (a compact line repeats a text many times)
+            labelled.add(cache.computeIfAbsent(texts.get(i),
+                    t -> new ReplaySample(t, a.map(x -> x.key().equals(goldKey)).orElse(false))));
+        }
+        return new ReplayQuestion(line, gold, goldKey, samples, ordered, ex.toString(), question, labelled, false);
     }
 
     private AnswerExtractor extractorFor(String gold) {

@@ -19,16 +19,45 @@ import java.util.Optional;
  * @param shuffles the number of shuffles
  * @param seed the seed
  * @param rules one result per rule
+ * @param vote the vote replayed: {@code majority}, {@code weighted} or {@code semantic}
  */
 public record ReplayReport(String file, ReplayData data, Optional<String> extract, int max, int shuffles, long seed,
-        List<RuleResult> rules) {
+        List<RuleResult> rules, String vote) {
 
-    /** Copies the rule list. */
+    /**
+     * Copies the rule list.
+     *
+     * @throws NullPointerException if a component is null
+     */
     public ReplayReport {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(extract, "extract");
         rules = List.copyOf(rules);
+        Objects.requireNonNull(vote, "vote");
+    }
+
+    /**
+     * Returns the report of a replay under the {@code majority} vote.
+     *
+     * @throws NullPointerException if a component is null
+     */
+    public ReplayReport(String file, ReplayData data, Optional<String> extract, int max, int shuffles, long seed,
+            List<RuleResult> rules) {
+        this(file, data, extract, max, shuffles, seed, rules, Replayer.MAJORITY);
+    }
+
+    /**
+     * Returns how a question was judged: {@code labelled} when the file's samples carry labels (the sample that
+     * represents the voted answer is labelled correct), {@code gold key} when a keyed vote's answer is compared with
+     * the gold key, {@code gold key of the representative} when the sample that represents the voted answer is.
+     */
+    public String judgedBy() {
+        boolean labelled = data.questions().stream().anyMatch(ReplayQuestion::labelled);
+        if (labelled) {
+            return "labelled";
+        }
+        return vote.equals("majority") || vote.equals("weighted") ? "gold key" : "gold key of the representative";
     }
 
     /** Returns the extractor description: the spec given, or {@code auto (letters: 500)}-style counts. */
@@ -54,6 +83,11 @@ public record ReplayReport(String file, ReplayData data, Optional<String> extrac
         b.append(String.format(Locale.ROOT,
                 "%d samples (%d without an answer), at most %d per question; extract %s; %d shuffle(s), seed %d%n",
                 data.samples(), data.unanswered(), max, extractDescription(), shuffles, seed));
+        b.append(String.format(Locale.ROOT, "vote %s; a question is right when %s%n", vote, switch (judgedBy()) {
+            case "labelled" -> "the sample that represents the voted answer is labelled correct";
+            case "gold key" -> "the voted answer's key equals the gold key";
+            default -> "the sample that represents the voted answer has the gold key";
+        }));
         b.append("accuracy and mean samples per question: mean over shuffles, sd across shuffles, min, max\n\n");
         int w = "rule".length();
         for (RuleResult r : rules) {
@@ -73,7 +107,8 @@ public record ReplayReport(String file, ReplayData data, Optional<String> extrac
     }
 
     /**
-     * Returns the report as one JSON object: {@code file}, {@code format}, {@code extract}, {@code extractors}
+     * Returns the report as one JSON object: {@code file}, {@code format}, {@code vote}, {@code judgedBy} (see
+     * {@link #judgedBy()}), {@code extract}, {@code extractors}
      * (questions per extractor), {@code questions}, {@code samples}, {@code unansweredSamples},
      * {@code skippedLines}, {@code skipped} ({@code line}, {@code reason}), {@code max}, {@code shuffles},
      * {@code seed} and {@code rules}: per rule {@code rule}, {@code accuracy} and {@code samples} (each
@@ -84,6 +119,8 @@ public record ReplayReport(String file, ReplayData data, Optional<String> extrac
         ObjectNode o = mapper.createObjectNode();
         o.put("file", file);
         o.put("format", data.format().map(ReplayFormat::id).orElse(null));
+        o.put("vote", vote);
+        o.put("judgedBy", judgedBy());
         o.put("extract", extract.orElse("auto"));
         ObjectNode ex = o.putObject("extractors");
         data.extractors().forEach(ex::put);

@@ -2,6 +2,7 @@ package dev.contemplate.orchestrator.internal;
 
 import dev.contemplate.aggregation.AggregationContext;
 import dev.contemplate.aggregation.Aggregator;
+import dev.contemplate.aggregation.Aggregators;
 import dev.contemplate.aggregation.Ballots;
 import dev.contemplate.aggregation.Decision;
 import dev.contemplate.inference.GenerationEvent;
@@ -120,7 +121,12 @@ final class Aggregation implements AggregationContext {
             }
             GenerationRequest r = Orchestration.withoutUnsupportedSeed(target, request);
             sink.next(new ContemplationEvent.AggregationCallStarted(role, target.name(), elapsed()));
-            return target.stream(r)
+            Flux<GenerationEvent> events = target.stream(r);
+            if (answer && role.equals(Aggregators.SYNTHESIS_ROLE)) {
+                // the synthesiser names its sources on its first line: the caller sees only the answer after it
+                events = Aggregators.withoutSourcesLine(events);
+            }
+            return events
                     .doOnNext(e -> {
                         if (e instanceof GenerationEvent.TextDelta d) {
                             if (answer && !d.text().isEmpty()) {

@@ -64,9 +64,11 @@ import reactor.core.scheduler.Schedulers;
  * <p>Per-token log-probabilities ({@link Generation#logprobs()}) are reported where LangChain4j surfaces them. In
  * LangChain4j 1.19 that is only its OpenAI models ({@code OpenAiChatModel} and {@code OpenAiStreamingChatModel},
  * through {@code OpenAiChatResponseMetadata.logProbs()}), and only when the request asks for them: with
- * {@link Builder#logprobs(boolean)}, or with {@code logprobs(true)} on the OpenAI model's own builder. The OpenAI API
- * and OpenAI-compatible servers (vLLM, SGLang) then return one per generated token; whether they are computed
- * before or after temperature is the server's choice. Other models, and responses without them, report none.
+ * {@link Builder#logprobs(boolean)}, or, for an {@code OpenAiChatModel}, with {@code logprobs(true)} on its own
+ * builder ({@code OpenAiStreamingChatModel} 1.19 has no such option and drops it from its default parameters). The
+ * OpenAI API and OpenAI-compatible servers (vLLM, SGLang) then return one per generated token; whether they are
+ * computed before or after temperature is the server's choice. Other models, and responses without them, report
+ * none.
  *
  * <h2>Streaming and cancellation</h2>
  * A {@link StreamingChatModel} streams its text as it arrives ({@code tokenStreaming=true}); text the subscriber
@@ -425,8 +427,8 @@ public final class LangChain4jEngine implements InferenceEngine {
          * Sets whether every request asks the provider for per-token log-probabilities, so that generations report
          * them in {@link Generation#logprobs()} (default false). It sets the {@code logprobs} field of OpenAI's
          * chat completions request, which the OpenAI API and OpenAI-compatible servers (vLLM, SGLang) honour, so it
-         * needs {@code langchain4j-open-ai}; only LangChain4j's OpenAI models hand the values back. A model that
-         * already asks for them (its own {@code logprobs(true)}) reports them without this option.
+         * needs {@code langchain4j-open-ai}; only LangChain4j's OpenAI models hand the values back. A model whose
+         * default request parameters already ask for them reports them without this option.
          *
          * @param value whether to ask
          * @return this builder
