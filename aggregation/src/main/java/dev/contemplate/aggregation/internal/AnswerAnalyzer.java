@@ -44,16 +44,19 @@ public final class AnswerAnalyzer {
             "(?<word>\\p{L}[\\p{L}\\p{M}\\p{N}]*(?:['’]\\p{L}+)?(?:-\\p{L}[\\p{L}\\p{M}\\p{N}]*)*)",
             "(?<stop>[.;:!?]|,(?!\\d{3}))"));
 
+    private static final Pattern ANSWER_PHRASE = Pattern.compile("\\banswer\\s*(?:is\\b|:)",
+            Pattern.CASE_INSENSITIVE);
+
     private static final Pattern OPTION_MARK = Pattern.compile("(?:^|(?<=[\\s(]))\\(?([A-H])[).:](?=\\s)");
 
-    private static final Set<String> STOPWORDS = Set.copyOf(List.of(("a an the and or but if then else of to in on at by for with "
-            + "from into onto about as is are was were be been being am do does did done have has had having it its "
-            + "it's this that these those there here what which who whom whose when where why how i me my we our us "
-            + "you your he him his she her they them their one's than so such very just also too only really "
-            + "answer answers correct final result option choice think believe say would will shall can could should "
-            + "may might must probably likely approximately approx roughly around about exactly simply basically "
-            + "actually indeed definitely certainly called known equal equals well let lets use using used please "
-            + "degree yes ok okay").split(" ")));
+    private static final Set<String> STOPWORDS = Set.of(("a an the and or but if then else of to in on at by for "
+            + "with from into onto about as is are was were be been being am do does did done have has had having it "
+            + "its this that these those there here what which who whom whose when where why how i me my we our us "
+            + "you your he him his she her they them their than so such very just also too only really answer "
+            + "answers correct final result option choice think believe say would will shall can could should may "
+            + "might must probably likely approximately approx roughly around exactly simply basically actually "
+            + "indeed definitely certainly called known equal equals well let lets use using used please degree yes "
+            + "ok okay").split(" "));
 
     private static final Set<String> NEGATIONS = Set.of("not", "no", "never", "none", "nothing", "nobody", "neither",
             "nor");
@@ -64,11 +67,14 @@ public final class AnswerAnalyzer {
     private static final Set<String> YES_NO_OPENERS = Set.of("is", "are", "was", "were", "am", "do", "does", "did",
             "can", "could", "should", "would", "will", "shall", "has", "have", "had", "may", "might", "must");
 
-    private static final Map<String, Integer> SMALL = new LinkedHashMap<>();
-    private static final Map<String, Integer> TENS = new LinkedHashMap<>();
+    private static final Map<String, Integer> SMALL = indexed(0, 1, "zero one two three four five six seven eight "
+            + "nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen");
+    private static final Map<String, Integer> TENS = indexed(20, 10,
+            "twenty thirty forty fifty sixty seventy eighty ninety");
     private static final Map<String, Long> SCALES = Map.of("hundred", 100L, "thousand", 1_000L, "million", 1_000_000L,
             "billion", 1_000_000_000L);
-    private static final Map<String, Integer> MONTHS = new LinkedHashMap<>();
+    private static final Map<String, Integer> MONTHS = indexed(1, 1,
+            "january february march april may june july august september october november december");
     /** Unit words and abbreviations (stemmed) that bind to a number right before them, to their canonical unit. */
     private static final Map<String, String> UNITS = Map.ofEntries(Map.entry("km", "kilometer"),
             Map.entry("kilometer", "kilometer"), Map.entry("m", "meter"), Map.entry("meter", "meter"),
@@ -85,21 +91,16 @@ public final class AnswerAnalyzer {
             Map.entry("percent", "percent"), Map.entry("l", "liter"), Map.entry("liter", "liter"),
             Map.entry("byte", "byte"), Map.entry("bit", "bit"));
 
-    static {
-        String[] small = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-                + "fifteen sixteen seventeen eighteen nineteen").split(" ");
-        for (int i = 0; i < small.length; i++) {
-            SMALL.put(small[i], i);
+    private static final Pattern FIRST_WORD = Pattern.compile("\\p{L}+");
+    private static final Pattern OR = Pattern.compile("\\bor\\b", Pattern.CASE_INSENSITIVE);
+
+    /** Maps the i-th of the space-separated {@code words} to {@code first + i * step}. */
+    private static Map<String, Integer> indexed(int first, int step, String words) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (String w : words.split(" ")) {
+            m.put(w, first + m.size() * step);
         }
-        String[] tens = "twenty thirty forty fifty sixty seventy eighty ninety".split(" ");
-        for (int i = 0; i < tens.length; i++) {
-            TENS.put(tens[i], 20 + 10 * i);
-        }
-        String[] months = ("january february march april may june july august september october november december")
-                .split(" ");
-        for (int i = 0; i < months.length; i++) {
-            MONTHS.put(months[i], i + 1);
-        }
+        return Collections.unmodifiableMap(m);
     }
 
     /** A leading (or implied) yes/no of an answer to a yes/no question. */
@@ -115,7 +116,7 @@ public final class AnswerAnalyzer {
     /**
      * One answer, analysed relative to its question.
      *
-     * @param text the answer text
+     * @param text the analysed text
      * @param tokens every token the answer mentions: words (negated ones marked {@code "¬"}), numbers, literals and
      *     options
      * @param core the answer-bearing words: the words less those that repeat the question; when the answer has no
@@ -180,8 +181,26 @@ public final class AnswerAnalyzer {
         }
         this.questionWords = Collections.unmodifiableSet(words);
         this.yesNo = YES_NO_OPENERS.contains(firstWord(question))
-                && !Pattern.compile("\\bor\\b", Pattern.CASE_INSENSITIVE).matcher(question).find();
+                && !OR.matcher(question).find();
         this.optionTokens = parseOptions(question);
+    }
+
+    /**
+     * Returns the part of {@code text} that states the answer: what follows the last "answer is" / "answer:" phrase
+     * (case-insensitive), the convention of the project's extractors, so that a chain of reasoning before it is left
+     * out; the whole text when there is no such phrase or nothing follows it.
+     */
+    public static String answerPart(String text) {
+        Matcher m = ANSWER_PHRASE.matcher(text);
+        int end = -1;
+        while (m.find()) {
+            end = m.end();
+        }
+        if (end < 0) {
+            return text;
+        }
+        String rest = text.substring(end);
+        return rest.chars().anyMatch(Character::isLetterOrDigit) ? rest : text;
     }
 
     /** Returns the content words of the question (stemmed). */
@@ -322,13 +341,13 @@ public final class AnswerAnalyzer {
                     if (!neg) {
                         numbers.add(token);
                     }
-                    coreText.append(coreText.length() == 0 ? "" : " ").append(t.surface);
+                    coreText.append(coreText.length() == 0 ? "" : " ").append(surfaces.get(token));
                 }
                 case LITERAL -> {
                     if (!neg) {
                         literals.add(token);
                     }
-                    coreText.append(coreText.length() == 0 ? "" : " ").append(t.surface);
+                    coreText.append(coreText.length() == 0 ? "" : " ").append(surfaces.get(token));
                 }
                 case OPTION -> {
                     if (!neg) {
@@ -434,7 +453,7 @@ public final class AnswerAnalyzer {
     }
 
     private static String firstWord(String text) {
-        Matcher m = Pattern.compile("\\p{L}+").matcher(text);
+        Matcher m = FIRST_WORD.matcher(text);
         return m.find() ? m.group().toLowerCase(Locale.ROOT) : "";
     }
 

@@ -1,26 +1,29 @@
 package dev.contemplate.aggregation.internal;
 
+import dev.contemplate.aggregation.SemanticOptions;
 import dev.contemplate.aggregation.internal.AnswerAnalyzer.Analysis;
 import dev.contemplate.aggregation.internal.AnswerAnalyzer.Polarity;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 /**
- * Decides whether two answers to one question give the same answer. See {@link SemanticVoting} for the rule.
+ * Decides whether two answers to one question give the same answer; {@link SemanticVoting} documents the rule.
  * Immutable and thread-safe.
  *
- * @param substitutionSimilarity the least cosine similarity of the embedded differing words of two answers for them
- *     to count as synonyms rather than a substitution
- * @param similarity the least cosine similarity of two embedded answer-bearing texts, for answers that differ in
- *     several words on both sides, to count as the same
- * @param shortTokens the most content tokens an answer may have to count as short
+ * @param options the thresholds
  */
-public record SameAnswerRule(double substitutionSimilarity, double similarity, int shortTokens) {
+public record SameAnswerRule(SemanticOptions options) {
+
+    /** @throws NullPointerException if {@code options} is null */
+    public SameAnswerRule {
+        Objects.requireNonNull(options, "options");
+    }
 
     /** Why two answers were judged the same or different. */
     public enum Reason {
@@ -93,12 +96,13 @@ public record SameAnswerRule(double substitutionSimilarity, double similarity, i
         if (intersects(dx, x.proper()) && intersects(dy, y.proper())) {
             return new Verdict(false, Reason.NAME, Double.NaN);
         }
+        int shortTokens = options.shortAnswerTokens();
         if (Math.min(dx.size(), dy.size()) <= 1 && x.length() <= shortTokens && y.length() <= shortTokens) {
             double s = cosine(phrases.apply(x.phrase(dx)), phrases.apply(y.phrase(dy)));
-            return new Verdict(s >= substitutionSimilarity, Reason.SUBSTITUTION, s);
+            return new Verdict(s >= options.synonymSimilarity(), Reason.SUBSTITUTION, s);
         }
         double s = cosine(a.vector(), b.vector());
-        return new Verdict(s >= similarity, Reason.SIMILARITY, s);
+        return new Verdict(s >= options.similarity(), Reason.SIMILARITY, s);
     }
 
     /** Returns the cosine similarity of two L2-normalised vectors. */

@@ -144,8 +144,13 @@ public final class Replayer {
     /**
      * Replays {@code rules} on {@code questions} under the vote named {@code vote}: each question's vote is
      * {@code Votings.parse(vote, extractor)} with the question's {@linkplain ReplayQuestion#extractor() extractor},
-     * made once per extractor.
+     * made once per extractor (the semantic vote, which extracts nothing, once).
      *
+     * @param questions the questions, at least one
+     * @param rules the rules, at least one; each must stop when nothing remains, as the built-in ones do
+     * @param max the most samples per question, at least 1
+     * @param shuffles how many arrival orders per question, at least 1
+     * @param seed the seed of the arrival orders
      * @param vote {@code majority}, {@code weighted} or {@code semantic} (case-insensitive)
      * @return one result per rule, in the order given
      * @throws IllegalArgumentException for an empty list, a count below 1, or an unknown vote (naming the valid ones)
@@ -155,14 +160,18 @@ public final class Replayer {
     public static List<RuleResult> replay(List<ReplayQuestion> questions, List<StoppingRule> rules, int max,
             int shuffles, long seed, String vote) {
         String name = checkVote(vote);
-        Map<String, Voting> byExtractor = new HashMap<>();
-        return replay(questions, rules, max, shuffles, seed, q -> byExtractor.computeIfAbsent(q.extractor(), spec -> {
-            try {
-                return Votings.parse(name, AnswerExtractors.parse(spec));
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("cannot start the " + name + " vote: " + e.getMessage(), e);
-            }
-        }));
+        Map<String, Voting> made = new HashMap<>();
+        boolean extracts = !name.equals("semantic");
+        return replay(questions, rules, max, shuffles, seed,
+                q -> made.computeIfAbsent(extracts ? q.extractor() : "", key -> voting(name, q.extractor())));
+    }
+
+    private static Voting voting(String name, String extractor) {
+        try {
+            return Votings.parse(name, AnswerExtractors.parse(extractor));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot start the " + name + " vote: " + e.getMessage(), e);
+        }
     }
 
     /**

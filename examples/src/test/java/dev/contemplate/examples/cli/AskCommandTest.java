@@ -142,6 +142,71 @@ class AskCommandTest {
         }
     }
 
+    /** Agents with seeds 100-102 paraphrase Canberra, 103 says Sydney; judge and synthesis calls are recognised. */
+    private static String freeForm(JsonNode body) {
+        JsonNode messages = body.path("messages");
+        String system = messages.path(0).path("content").asText("");
+        if (system.contains("judge of a self-consistency vote")) {
+            return "Candidate 2";
+        }
+        if (system.contains("merging several candidate responses")) {
+            return "Sources: 1, 2, 3\nCanberra is the capital of Australia.";
+        }
+        if (system.contains("strict verifier")) {
+            String data = messages.path(messages.size() - 1).path("content").asText("");
+            return data.contains("Sydney") ? "Score: 2/10" : data.contains("It's Canberra") ? "Score: 9/10"
+                    : "Score: 7/10";
+        }
+        return switch ((int) body.path("seed").asLong()) {
+            case 100 -> "The capital of Australia is Canberra.";
+            case 101 -> "It's Canberra.";
+            case 102 -> "Canberra.";
+            default -> "The capital of Australia is Sydney.";
+        };
+    }
+
+    @Test
+    void freeFormQuestionsAreClusteredByMeaningWithoutAnAnswerFormatInstruction() throws IOException {
+        try (OpenAiTestServer server = new OpenAiTestServer(AskCommandTest::freeForm)) {
+            Cli.Result r = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model", "m",
+                    "--agents", "4", "--stop", "fixed", "--seed", "100", "--vote", "semantic", "--json",
+                    "What is the capital of Australia?");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            JsonNode json = r.json();
+            assertThat(json.path("vote").asText()).isEqualTo("semantic");
+            assertThat(json.path("text").asText()).contains("Canberra");
+            assertThat(json.path("confidence").asDouble()).isEqualTo(0.75);
+            assertThat(json.path("decidedBy").path("method").asText()).isEqualTo("semantic");
+            assertThat(json.path("decidedBy").path("basis")).hasSize(3);
+            assertThat(server.bodies()).allSatisfy(b -> assertThat(b.toString()).doesNotContain("The answer is"));
+        }
+    }
+
+    @Test
+    void judgesAndVerifiersDecideFreeFormQuestionsAndReportTheirCalls() throws IOException {
+        try (OpenAiTestServer server = new OpenAiTestServer(AskCommandTest::freeForm)) {
+            JsonNode usc = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model", "m",
+                    "--agents", "4", "--stop", "fixed", "--seed", "100", "--vote", "semantic", "--judge", "usc",
+                    "--json", "What is the capital of Australia?").json();
+            assertThat(usc.path("text").asText()).isEqualTo("It's Canberra.");
+            assertThat(usc.path("decidedBy").path("method").asText()).isEqualTo("usc");
+            assertThat(usc.path("decidedBy").path("basis").get(0).asText()).isEqualTo("agent-2");
+            assertThat(usc.path("decidedBy").path("tokens").path("output").asLong()).isPositive();
+
+            JsonNode synthesis = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model", "m",
+                    "--agents", "4", "--stop", "fixed", "--seed", "100", "--vote", "semantic", "--judge",
+                    "synthesis", "--json", "What is the capital of Australia?").json();
+            assertThat(synthesis.path("text").asText()).isEqualTo("Canberra is the capital of Australia.");
+            assertThat(synthesis.path("decidedBy").path("basis")).hasSize(3);
+
+            JsonNode verifier = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model", "m",
+                    "--agents", "4", "--stop", "fixed", "--seed", "100", "--vote", "semantic", "--verifier", "llm",
+                    "--json", "What is the capital of Australia?").json();
+            assertThat(verifier.path("text").asText()).isEqualTo("It's Canberra.");
+            assertThat(verifier.path("decidedBy").path("method").asText()).isEqualTo("best-of-n");
+        }
+    }
+
     @Test
     void theBaseUrlFromTheEnvironmentSelectsTheOpenAiEngine() throws IOException {
         try (OpenAiTestServer server = new OpenAiTestServer()) {
@@ -203,6 +268,10 @@ class AskCommandTest {
                 Arguments.of(List.of("ask", "--mode", "slow", "q"), "unknown mode 'slow'"),
                 Arguments.of(List.of("ask", "--extract", "vibes", "q"), "unknown answer extractor 'vibes'"),
                 Arguments.of(List.of("ask", "--engine", "gpu", "q"), "unknown engine 'gpu'"),
+                Arguments.of(List.of("ask", "--vote", "plurality", "q"), "unknown vote 'plurality'"),
+                Arguments.of(List.of("ask", "--judge", "oracle", "q"), "oracle"),
+                Arguments.of(List.of("ask", "--verifier", "magic", "q"), "unknown verifier 'magic'; valid: llm"),
+                Arguments.of(List.of("ask", "--judge", "usc", "--verifier", "llm", "q"), "give one of them"),
                 Arguments.of(List.of("ask", "--waves", "0", "q"), "--waves must be at least 1"),
                 Arguments.of(List.of("ask", "--temperature", "-1", "q"), "--temperature"),
                 Arguments.of(List.of("ask", "--bogus", "q"), "Unknown option: '--bogus'"),

@@ -17,9 +17,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A tiny OpenAI-compatible chat completions server for tests, on 127.0.0.1 and a free port. It streams
- * "The answer is 42." as server-sent events with usage, unless the last message contains {@code fail}: then it
- * answers HTTP 500 with an OpenAI-style error body. It records every request body.
+ * A tiny OpenAI-compatible chat completions server for tests, on 127.0.0.1 and a free port. It streams a reply (by
+ * default "The answer is 42.", or what its reply function makes of the request body) as server-sent events with
+ * usage, word by word, unless the last message contains {@code fail}: then it answers HTTP 500 with an OpenAI-style
+ * error body. It records every request body.
  */
 final class OpenAiTestServer implements AutoCloseable {
 
@@ -27,9 +28,18 @@ final class OpenAiTestServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("\\s*\\w+|\\s*[^\\w\\s]+|\\s+");
+
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+    private final java.util.function.Function<JsonNode, String> replies;
 
     OpenAiTestServer() throws IOException {
+        this(body -> "The answer is 42.");
+    }
+
+    /** Creates a server that answers each request body with {@code replies.apply(body)}. */
+    OpenAiTestServer(java.util.function.Function<JsonNode, String> replies) throws IOException {
+        this.replies = replies;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         AtomicInteger threads = new AtomicInteger();
         executor = Executors.newCachedThreadPool(r -> {
@@ -72,7 +82,11 @@ final class OpenAiTestServer implements AutoCloseable {
                 http.getResponseBody().write(error);
                 return;
             }
-            List<String> tokens = List.of("The", " answer", " is", " 42", ".");
+            List<String> tokens = new java.util.ArrayList<>();
+            java.util.regex.Matcher words = WORD.matcher(replies.apply(body));
+            while (words.find()) {
+                tokens.add(words.group());
+            }
             http.getResponseHeaders().add("Content-Type", "text/event-stream");
             http.sendResponseHeaders(200, 0);
             OutputStream out = http.getResponseBody();

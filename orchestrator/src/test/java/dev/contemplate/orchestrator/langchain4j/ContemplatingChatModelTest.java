@@ -156,7 +156,7 @@ class ContemplatingChatModelTest {
                 ? Script.text("Seed " + r.sampling().seed().orElseThrow() + ": the answer is 12.", Duration.ofMillis(5))
                 : Script.text("The answer is 12.", Duration.ofHours(1))).build();
         ContemplatingChatModel model = ContemplatingChatModel.builder().contemplator(contemplator(engine, 4))
-                .budget(Budget.builder().deadline(Duration.ofMillis(400)).build()).build();
+                .budget(Budget.builder().deadline(Duration.ofSeconds(1)).build()).build();
         ChatResponse r = model.chat(ask("5+7?", null));
         assertThat(r.finishReason()).isEqualTo(FinishReason.OTHER);
         assertThat(r.aiMessage().text()).isEqualTo("Seed 0: the answer is 12.");

@@ -1,0 +1,81 @@
+package dev.contemplate.aggregation.internal;
+
+import dev.contemplate.aggregation.SemanticOptions;
+import dev.contemplate.aggregation.internal.AnswerAnalyzer.Analysis;
+import dev.contemplate.aggregation.internal.SameAnswerRule.Embedded;
+import dev.contemplate.aggregation.internal.SameAnswerRule.Verdict;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Compares answers to one question: analyses and embeds each answer once ({@link #prepare}), then judges pairs with
+ * {@link SameAnswerRule} ({@link #judge}), embedding the differing words of short answers on demand (cached).
+ * Thread-safe if the embedding model is; closes nothing.
+ */
+public final class AnswerMatcher {
+
+    private final AnswerAnalyzer analyzer;
+    private final Supplier<EmbeddingModel> model;
+    private final SameAnswerRule rule;
+    private final Map<String, float[]> phrases = new ConcurrentHashMap<>();
+
+    /**
+     * Returns a matcher for answers to {@code question}.
+     *
+     * @param question the question
+     * @param model supplies the embedding model, asked on first use
+     * @param options the thresholds
+     * @throws NullPointerException if an argument is null
+     */
+    public AnswerMatcher(String question, Supplier<EmbeddingModel> model, SemanticOptions options) {
+        this.analyzer = new AnswerAnalyzer(Objects.requireNonNull(question, "question"));
+        this.model = Objects.requireNonNull(model, "model");
+        this.rule = new SameAnswerRule(options);
+    }
+
+    /**
+     * Analyses the answer part of {@code text} ({@link AnswerAnalyzer#answerPart}) and embeds its answer-bearing words
+     * (or the answer part itself when none are left). Calls the embedding model once; blocking.
+     *
+     * @param text a non-blank answer text
+     * @return the analysed, embedded answer
+     */
+    public Embedded prepare(String text) {
+        String part = AnswerAnalyzer.answerPart(text);
+        Analysis analysis = analyzer.analyze(part);
+        String basis = analysis.coreText().isBlank() ? part.strip() : analysis.coreText();
+        return new Embedded(analysis, embed(basis.isEmpty() ? text.strip() : basis));
+    }
+
+    /**
+     * Judges whether {@code a} and {@code b} give the same answer. May call the embedding model (blocking) for the
+     * differing words of two short answers.
+     *
+     * @param a a prepared answer
+     * @param b another prepared answer to the same question
+     * @return the verdict
+     */
+    public Verdict judge(Embedded a, Embedded b) {
+        return rule.judge(a, b, p -> phrases.computeIfAbsent(p, this::embed));
+    }
+
+    private float[] embed(String text) {
+        float[] v = model.get().embed(text).content().vector();
+        double norm = 0;
+        for (float x : v) {
+            norm += (double) x * x;
+        }
+        if (norm == 0 || Math.abs(norm - 1) < 1e-6) {
+            return v;
+        }
+        float[] u = new float[v.length];
+        double inv = 1 / Math.sqrt(norm);
+        for (int i = 0; i < v.length; i++) {
+            u[i] = (float) (v[i] * inv);
+        }
+        return u;
+    }
+}
