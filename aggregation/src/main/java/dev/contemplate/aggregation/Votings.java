@@ -39,8 +39,9 @@ public final class Votings {
     }
 
     /**
-     * Returns the vote named by {@code spec} ({@code majority}, {@code weighted} with {@link Confidence#MEAN}, or
-     * {@code semantic}), keyed by {@code extractor} where it extracts.
+     * Returns the vote named by {@code spec}: {@code majority}, {@code weighted} (with {@link Confidence#MEAN}),
+     * {@code weighted:mean}, {@code weighted:lowest-group}, {@code weighted:sequence}, or {@code semantic}; keyed by
+     * {@code extractor} where it extracts. Names are case-insensitive.
      *
      * @throws IllegalArgumentException naming {@code spec} and the valid names if it names no vote
      */
@@ -49,7 +50,12 @@ public final class Votings {
             case "majority":
                 return majority(extractor);
             case "weighted":
+            case "weighted:mean":
                 return weighted(extractor, Confidence.MEAN);
+            case "weighted:lowest-group":
+                return weighted(extractor, Confidence.LOWEST_GROUP);
+            case "weighted:sequence":
+                return weighted(extractor, Confidence.SEQUENCE);
             case "semantic":
                 return semantic();
             default:

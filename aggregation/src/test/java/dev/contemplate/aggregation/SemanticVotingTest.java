@@ -2,6 +2,7 @@ package dev.contemplate.aggregation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import dev.contemplate.agents.Agent;
 import dev.contemplate.agents.Candidate;
 import dev.contemplate.agents.Conversation;
 import dev.contemplate.agents.Team;
+import dev.contemplate.aggregation.internal.AnswerAnalyzer;
 import dev.contemplate.aggregation.internal.AnswerMatcher;
 import dev.contemplate.aggregation.internal.DefaultEmbeddingModel;
 import dev.contemplate.aggregation.internal.SameAnswerRule;
@@ -234,7 +236,7 @@ class SemanticVotingTest {
     private record Run(List<Vote> votes, List<Ballot> ballots, Tally tally, Decision decision) {
     }
 
-    /** Casts {@code texts[i]} for agent {@code order[i]}, one after another, and decides on the ballots in team order. */
+    /** Casts {@code texts[i]} for agent {@code order[i]}, one after another; decides on the ballots in team order. */
     private Run run(Voting voting, String question, int[] order, String[] texts) {
         Voting.Counter counter = voting.open(Conversation.of(question));
         List<Vote> votes = new ArrayList<>();
@@ -389,6 +391,21 @@ class SemanticVotingTest {
         String display = r.votes().get(0).answer().orElseThrow().text();
         assertThat(display).hasSize(200).endsWith("…").startsWith("The capital of France is Paris. It has");
         assertThat(r.decision().text()).isEqualTo(longText);
+    }
+
+    @Test
+    void longAndOddTextsAreAnalysedInLinearTimeWithoutOverflowingTheStack() {
+        List<String> odd = List.of("Because of f(" + "word ".repeat(20_000), "a-".repeat(50_000),
+                "a.ba.ba.b".repeat(10_000), "O(" + "n log ".repeat(20_000) + ")", "The answer is ".repeat(20_000),
+                "x^".repeat(50_000), "`" + "x".repeat(100_000), "f(g(h(i(".repeat(10_000));
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            AnswerAnalyzer analyzer = new AnswerAnalyzer("Why is it?");
+            for (String text : odd) {
+                assertThat(analyzer.analyze(AnswerAnalyzer.answerPart(text)).text()).isNotEmpty();
+            }
+        });
+        Voting.Counter counter = Votings.semantic().open(Conversation.of("Why is it?"));
+        assertThat(counter.cast(candidate(0, odd.get(0))).block().answer()).isPresent();
     }
 
     @Test

@@ -108,7 +108,11 @@ class VotingsTest {
                 .contains("The answer is X.");
         assertThat(Votings.majority(AnswerExtractors.exactText()).answerFormat()).isEmpty();
         assertThatThrownBy(() -> Votings.parse("plurality", AnswerExtractors.numeric()))
-                .hasMessage("unknown vote 'plurality'; valid: majority, weighted, semantic");
+                .hasMessage("unknown vote 'plurality'; valid: " + Votings.SPECS);
+        assertThat(Votings.parse("weighted:lowest-group", AnswerExtractors.numeric()).name())
+                .isEqualTo("weighted:lowest-group");
+        assertThat(Votings.parse("WEIGHTED:sequence", AnswerExtractors.numeric()).name())
+                .isEqualTo("weighted:sequence");
         assertThatThrownBy(() -> new Vote("a", 0, Optional.empty(), 0))
                 .hasMessageContaining("vote weight must be finite and > 0 but was 0.0");
     }

@@ -27,21 +27,29 @@ import java.util.regex.Pattern;
  */
 public final class AnswerAnalyzer {
 
+    /** The arguments of a call: at most 8 runs of up to 80 characters, one level of nested parentheses. */
+    private static final String ARGS = "\\((?:[^()\\n]{1,80}+|\\([^()\\n]{0,80}+\\)){0,8}+\\)";
+
+    /**
+     * One token. Every repeated group and every run that may fail after it is bounded: Java's regex engine recurses
+     * once per repetition of a group, and a failing unbounded run would rescan the rest of a long answer from every
+     * position.
+     */
     private static final Pattern TOKEN = Pattern.compile(String.join("|",
-            "`(?<tick>[^`]+)`",
+            "`(?<tick>[^`]{1,200}+)`",
             // a call or an index expression, with an optional receiver: len(xs), a.equals(b), ''.join(reversed(s)),
             // O(log n), s[::-1]
-            "(?<call>(?:'[^'\\s]*'|\"[^\"\\s]*\")?\\.?[A-Za-z_][\\w.]*(?:\\((?:[^()]|\\([^()]*\\))*\\)|\\[[^\\]\\s]*\\])"
-                    + "(?:\\.[A-Za-z_]\\w*(?:\\((?:[^()]|\\([^()]*\\))*\\))?)*)",
-            "(?<dotted>[A-Za-z_]\\w+(?:\\.[A-Za-z_]\\w+)+)",
+            "(?<call>(?:'[^'\\s]{0,20}'|\"[^\"\\s]{0,20}\")?\\.?[A-Za-z_][\\w.]{0,60}+(?:" + ARGS
+                    + "|\\[[^\\]\\s]{0,40}\\])(?:\\.[A-Za-z_]\\w{0,60}+(?:" + ARGS + ")?){0,8})",
+            "(?<dotted>[A-Za-z_]\\w{1,60}+(?:\\.[A-Za-z_]\\w{1,60}+){1,8})",
             "(?<op>===|==|!=|<=|>=|&&|\\|\\||->|=>)",
             // math-ish: x^2, x^3/3, d/dx, m/s^2, 10^8, request/response
-            "(?<math>[A-Za-z0-9_.]+(?:[\\^/][A-Za-z0-9_.]+)+)",
+            "(?<math>[A-Za-z0-9_.]{1,40}+(?:[\\^/][A-Za-z0-9_.]{1,40}+){1,8})",
             "(?<date>\\d{4}-\\d{1,2}-\\d{1,2})",
-            "(?<num>(?<![\\w.])(?:\\d{1,3}(?:,\\d{3})+|\\d+)?(?:\\.\\d+)?(?<=\\d)(?:st|nd|rd|th|%)?(?![\\w]))",
+            "(?<num>(?<![\\w.])(?:\\d{1,3}(?:,\\d{3}){1,6}|\\d++)?(?:\\.\\d++)?(?<=\\d)(?:st|nd|rd|th|%)?(?!\\w))",
             "(?<deg>°\\s?[CF]\\b)",
-            "(?<alnum>\\d+[A-Za-z]\\w*)",
-            "(?<word>\\p{L}[\\p{L}\\p{M}\\p{N}]*(?:['’]\\p{L}+)?(?:-\\p{L}[\\p{L}\\p{M}\\p{N}]*)*)",
+            "(?<alnum>\\d++[A-Za-z]\\w*+)",
+            "(?<word>\\p{L}[\\p{L}\\p{M}\\p{N}]*+(?:['’]\\p{L}++)?(?:-\\p{L}[\\p{L}\\p{M}\\p{N}]*+){0,8})",
             "(?<stop>[.;:!?]|,(?!\\d{3}))"));
 
     private static final Pattern ANSWER_PHRASE = Pattern.compile("\\banswer\\s*(?:is\\b|:)",
@@ -527,7 +535,7 @@ public final class AnswerAnalyzer {
             } else if (m.group("alnum") != null) {
                 out.add(new Tok(Kind.LITERAL, m.group("alnum").toLowerCase(Locale.ROOT), m.group("alnum")));
             } else if (m.group("word") != null) {
-                words(m.group("word"), text.substring(m.end()), out, options);
+                words(m.group("word"), articleFollows(text, m.end()), out, options);
             } else {
                 out.add(new Tok(Kind.STOP, m.group("stop")));
             }
@@ -565,11 +573,20 @@ public final class AnswerAnalyzer {
         }
     }
 
-    private static void words(String w, String rest, List<Tok> out, Map<String, Set<String>> options) {
+    /** Whether whitespace and then a lower-case letter follow {@code end}: "A" there is an article. */
+    private static boolean articleFollows(String text, int end) {
+        int i = end;
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        return i > end && i < text.length() && Character.isLowerCase(text.charAt(i));
+    }
+
+    private static void words(String w, boolean beforeLowerCaseWord, List<Tok> out, Map<String, Set<String>> options) {
         boolean cap = Character.isUpperCase(w.charAt(0));
         if (w.length() == 1 && cap && options.containsKey(w.toLowerCase(Locale.ROOT))) {
             // an option letter unless it is the article "A" before a word
-            if (!(w.equals("A") && rest.matches("(?s)\\s+\\p{Ll}.*"))) {
+            if (!(w.equals("A") && beforeLowerCaseWord)) {
                 String letter = w.toLowerCase(Locale.ROOT);
                 out.add(new Tok(Kind.OPTION, letter, "option " + letter));
                 return;

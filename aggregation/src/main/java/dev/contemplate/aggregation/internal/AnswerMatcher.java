@@ -17,6 +17,9 @@ import java.util.function.Supplier;
  */
 public final class AnswerMatcher {
 
+    /** The most characters of an answer part that are analysed and embedded: its first and last half of this. */
+    static final int MAX_ANSWER_CHARS = 2_000;
+
     private final AnswerAnalyzer analyzer;
     private final Supplier<EmbeddingModel> model;
     private final SameAnswerRule rule;
@@ -37,14 +40,22 @@ public final class AnswerMatcher {
     }
 
     /**
-     * Analyses the answer part of {@code text} ({@link AnswerAnalyzer#answerPart}) and embeds its answer-bearing words
-     * (or the answer part itself when none are left). Calls the embedding model once; blocking.
+     * Analyses the answer part of {@code text} ({@link AnswerAnalyzer#answerPart}; of a longer part, its first and
+     * last 1,000 characters) and embeds its answer-bearing words (or the answer part itself when none are left).
+     * Calls the embedding model once; blocking.
      *
      * @param text a non-blank answer text
      * @return the analysed, embedded answer
      */
     public Embedded prepare(String text) {
         String part = AnswerAnalyzer.answerPart(text);
+        if (part.length() > MAX_ANSWER_CHARS) {
+            int half = MAX_ANSWER_CHARS / 2;
+            int head = Character.isHighSurrogate(part.charAt(half - 1)) ? half - 1 : half;
+            int tail = part.length() - half;
+            tail = Character.isLowSurrogate(part.charAt(tail)) ? tail + 1 : tail;
+            part = part.substring(0, head) + " … " + part.substring(tail);
+        }
         Analysis analysis = analyzer.analyze(part);
         String basis = analysis.coreText().isBlank() ? part.strip() : analysis.coreText();
         return new Embedded(analysis, embed(basis.isEmpty() ? text.strip() : basis));

@@ -33,7 +33,8 @@ public record ExtractionVoting(AnswerExtractor extractor, @Nullable Confidence c
 
     @Override
     public String name() {
-        return confidence == null ? "majority" : "weighted";
+        return confidence == null ? "majority" : confidence == Confidence.MEAN ? "weighted"
+                : "weighted:" + confidence.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     @Override

@@ -32,11 +32,12 @@ import reactor.core.scheduler.Schedulers;
  *
  * Whole-sentence embeddings alone cannot tell a paraphrase from a near miss ({@code "The capital of France is Lyon."}
  * embeds closer to {@code "... Paris."} than {@code "Paris."} does), so each answer is first analysed relative to the
- * question ({@link AnswerAnalyzer}): only the part after the last "answer is" / "answer:" phrase when there is one;
- * its content words (stopwords dropped, lightly stemmed), split into words that repeat the question and the
- * answer-bearing rest; numbers (from digits, number words and month names, with a unit written after them), code
- * literals and multiple-choice options (a letter, or an option's text); words under a negation cue; and, for a yes/no
- * question, its yes or no. Two answers are then compared by the first step that applies ({@link SameAnswerRule}):
+ * question ({@link AnswerAnalyzer}): only the part after the last "answer is" / "answer:" phrase when there is one
+ * (of a part longer than 2,000 characters, its first and last 1,000); its content words (stopwords dropped, lightly
+ * stemmed), split into words that repeat the question and the answer-bearing rest; numbers (from digits, number
+ * words and month names, with a unit written after them), code literals and multiple-choice options (a letter, or an
+ * option's text); words under a negation cue; and, for a yes/no question, its yes or no. Two answers are then
+ * compared by the first step that applies ({@link SameAnswerRule}):
  * <ol>
  *   <li>opposite yes/no, or one negates what the other asserts ({@code "Canberra, not Sydney"} against
  *       {@code "Sydney"}): different;
@@ -63,8 +64,9 @@ import reactor.core.scheduler.Schedulers;
  * <h2>Clustering and deciding</h2>
  *
  * {@link Counter#cast} analyses and embeds the candidate on {@link Schedulers#boundedElastic()}, never on the caller's
- * thread (an inference engine's own thread, say), then assigns it under the counter's lock, so concurrent casts see
- * a consistent clustering: the candidate joins the existing cluster whose members it matches for at least half of
+ * thread (an inference engine's own thread, say), then assigns it under the counter's lock (still on that
+ * scheduler; comparing short answers may embed a few differing words there), so concurrent casts see a consistent
+ * clustering: the candidate joins the existing cluster whose members it matches for at least half of
  * them, the one with the highest mean similarity to its members when several qualify (the earliest on a tie), or
  * opens a new cluster. A candidate's cluster never changes afterwards. Clusters are keyed {@code c1}, {@code c2}, ...
  * in order of creation; the answer's text is the first member's text, whitespace collapsed and cut to 200
