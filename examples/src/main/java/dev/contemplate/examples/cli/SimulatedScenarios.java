@@ -25,13 +25,16 @@ import java.util.regex.Pattern;
  * words, whose texts are whole free-form answers with paraphrases and near misses (see
  * {@link Scenario#answerPhrasings()}), for the semantic vote to cluster:
  * <ul>
- *   <li>{@value #RIGHT}, with the same difficulty-dependent probability as a truth, in three phrasings, e.g.
- *       {@code "The capital of Australia is the simulated right answer."}, {@code "The simulated right answer: that
- *       is what the capital of Australia is."} and {@code "After some thought, the capital of Australia is the
- *       simulated right answer, I am fairly sure."};</li>
- *   <li>{@value #NEAR_MISS}, {@value #NEAR_MISS_SHARE} of the wrong mass, in two phrasings worded like the right
- *       answer's first two ({@code "The capital of Australia is the simulated near miss."});</li>
- *   <li>{@value #UNRELATED}, the rest of the wrong mass, in one phrasing that does not address the question;</li>
+ *   <li>the right answer, {@value #RIGHT}, with the same difficulty-dependent probability as a truth, in three
+ *       phrasings: {@code "The capital of Australia is simulated answer 1."}, {@code "Simulated answer 1: that is
+ *       what the capital of Australia is."} and {@code "After some thought, the capital of Australia is simulated
+ *       answer number one, I am fairly sure."};</li>
+ *   <li>a near miss, {@value #NEAR_MISS}, with {@value #NEAR_MISS_SHARE} of the wrong mass, in two phrasings worded
+ *       like the right answer's first two ({@code "The capital of Australia is simulated answer 2."}): it differs
+ *       only in the one word that matters, as "Sydney" differs from "Canberra";</li>
+ *   <li>an unrelated answer, {@value #UNRELATED}, with the rest of the wrong mass, in one phrasing that does not
+ *       address the question ({@code "Something else entirely: simulated answer 3 is about the weather, not the
+ *       capital of Australia."});</li>
  *   <li>no answer with probability {@value #NO_ANSWER} ({@code "... I cannot settle on a result."}, 20-80
  *       tokens).</li>
  * </ul>
@@ -39,8 +42,8 @@ import java.util.regex.Pattern;
  * {@code the explanation of why/how ...} for a {@code why}/{@code how} question or an {@code explain/describe
  * why/how ...} request, and {@code the answer to "<question>"} otherwise. Every text says "simulated", and the engine
  * and the command's output are labelled simulated as for any other question. The right answer is always the most
- * probable one, so a vote that merges its paraphrases (and keeps the near miss apart) finds it; a plain majority on
- * exact texts splits it three ways.
+ * probable one, so a vote that merges its paraphrases and keeps the near miss apart ({@code --vote semantic}) finds
+ * it; a plain majority on exact texts splits it three ways.
  *
  * <p>Timing: a first token after 150-400 ms, then log-normal per-token delays of median 25 ms. Everything derives
  * from the question text, so runs are reproducible.
@@ -56,11 +59,11 @@ final class SimulatedScenarios {
     static final int WRONG_TOKENS_MAX = 90;
 
     /** The free-form scenario's right answer. */
-    static final String RIGHT = "simulated right answer";
+    static final String RIGHT = "simulated answer 1";
     /** The free-form scenario's near miss: worded like the right answer, but wrong. */
-    static final String NEAR_MISS = "simulated near miss";
+    static final String NEAR_MISS = "simulated answer 2";
     /** The free-form scenario's unrelated wrong answer. */
-    static final String UNRELATED = "simulated unrelated answer";
+    static final String UNRELATED = "simulated answer 3";
     /** The near miss's share of the free-form scenario's wrong mass; the unrelated answer has the rest. */
     static final double NEAR_MISS_SHARE = 0.55;
 
@@ -127,15 +130,15 @@ final class SimulatedScenarios {
         String head = Character.toUpperCase(subject.charAt(0)) + subject.substring(1);
         return timing(question)
                 .answer(RIGHT, correct, List.of(
-                        head + " " + verb + " the simulated right answer.",
-                        "The simulated right answer: that is what " + subject + " " + verb + ".",
-                        "After some thought, " + subject + " " + verb + " the simulated right answer, I am fairly"
+                        head + " " + verb + " simulated answer 1.",
+                        "Simulated answer 1: that is what " + subject + " " + verb + ".",
+                        "After some thought, " + subject + " " + verb + " simulated answer number one, I am fairly"
                                 + " sure."))
                 .answer(NEAR_MISS, wrong * NEAR_MISS_SHARE, List.of(
-                        head + " " + verb + " the simulated near miss.",
-                        "The simulated near miss: that is what " + subject + " " + verb + "."))
+                        head + " " + verb + " simulated answer 2.",
+                        "Simulated answer 2: that is what " + subject + " " + verb + "."))
                 .answer(UNRELATED, wrong * (1 - NEAR_MISS_SHARE), List.of(
-                        "Something else entirely: the simulated weather is mild today."))
+                        "Something else entirely: simulated answer 3 is about the weather, not " + subject + "."))
                 .build();
     }
 

@@ -3,10 +3,16 @@ package dev.contemplate.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.contemplate.agents.Team;
+import dev.contemplate.aggregation.AnswerExtractors;
+import dev.contemplate.aggregation.StoppingRules;
+import dev.contemplate.aggregation.Votings;
 import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.SamplingParameters;
 import dev.contemplate.inference.simulated.Scenario;
 import dev.contemplate.inference.simulated.SimulatedEngine;
+import dev.contemplate.orchestrator.Contemplator;
+import dev.contemplate.orchestrator.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,22 +35,24 @@ class SimulatedScenariosTest {
         assertThat(s.answers().keySet()).containsExactly(SimulatedScenarios.RIGHT, SimulatedScenarios.NEAR_MISS,
                 SimulatedScenarios.UNRELATED);
         assertThat(s.phrasings(SimulatedScenarios.RIGHT)).containsExactly(
-                "The capital of Australia is the simulated right answer.",
-                "The simulated right answer: that is what the capital of Australia is.",
-                "After some thought, the capital of Australia is the simulated right answer, I am fairly sure.");
+                "The capital of Australia is simulated answer 1.",
+                "Simulated answer 1: that is what the capital of Australia is.",
+                "After some thought, the capital of Australia is simulated answer number one, I am fairly sure.");
         assertThat(s.phrasings(SimulatedScenarios.NEAR_MISS)).containsExactly(
-                "The capital of Australia is the simulated near miss.",
-                "The simulated near miss: that is what the capital of Australia is.");
-        assertThat(s.phrasings(SimulatedScenarios.UNRELATED)).hasSize(1);
+                "The capital of Australia is simulated answer 2.",
+                "Simulated answer 2: that is what the capital of Australia is.");
+        assertThat(s.phrasings(SimulatedScenarios.UNRELATED)).containsExactly(
+                "Something else entirely: simulated answer 3 is about the weather, not the capital of Australia.");
         // every text says it is simulated
-        assertThat(s.answerPhrasings().values()).allSatisfy(l -> assertThat(l).allMatch(t -> t.contains("simulated")));
+        assertThat(s.answerPhrasings().values()).allSatisfy(l -> assertThat(l)
+                .allMatch(t -> t.toLowerCase(java.util.Locale.ROOT).contains("simulated")));
 
         double right = s.probability(SimulatedScenarios.RIGHT);
         double nearMiss = s.probability(SimulatedScenarios.NEAR_MISS);
         double unrelated = s.probability(SimulatedScenarios.UNRELATED);
         assertThat(right).isBetween(SimulatedScenarios.MIN_CORRECT, SimulatedScenarios.MAX_CORRECT);
-        assertThat(nearMiss).isCloseTo((1 - right - SimulatedScenarios.NO_ANSWER) * SimulatedScenarios.NEAR_MISS_SHARE,
-                within(1e-12));
+        double wrong = 1 - right - SimulatedScenarios.NO_ANSWER;
+        assertThat(nearMiss).isCloseTo(wrong * SimulatedScenarios.NEAR_MISS_SHARE, within(1e-12));
         assertThat(right).isGreaterThan(nearMiss).isGreaterThan(unrelated);
         assertThat(s.noAnswerProbability()).isCloseTo(SimulatedScenarios.NO_ANSWER, within(1e-9));
         // derived from the question only: the same scenario every time
@@ -74,7 +82,7 @@ class SimulatedScenariosTest {
         assertThat(SimulatedScenarios.subject("Name a prime")).containsExactly("the answer to \"Name a prime\"", "is");
         assertThat(SimulatedScenarios.subject(" ?")).containsExactly("the answer to this question", "is");
         assertThat(SimulatedScenarios.freeForm("Explain why the sky is blue").phrasings(SimulatedScenarios.RIGHT))
-                .first().isEqualTo("The explanation of why the sky is blue is the simulated right answer.");
+                .first().isEqualTo("The explanation of why the sky is blue is simulated answer 1.");
     }
 
     @Test
@@ -118,5 +126,28 @@ class SimulatedScenariosTest {
         }
         // the right answer comes in all three phrasings
         assertThat(texts.join()).containsAll(s.phrasings(SimulatedScenarios.RIGHT));
+    }
+
+    @Test
+    void theSemanticVoteMergesTheParaphrasesThatAnExactMajoritySplitsAndKeepsTheNearMissApart() {
+        // real time with millisecond latencies (the command line's virtual clock is not used here)
+        Scenario fast = SimulatedScenarios.freeForm(CAPITAL).toBuilder().firstTokenLatency(Duration.ofMillis(1))
+                .medianTokenLatency(Duration.ofMillis(1), 0).build();
+        try (SimulatedEngine engine = SimulatedEngine.builder().scenario(fast).build()) {
+            Contemplator.Builder b = Contemplator.builder().engine(engine)
+                    .team(Team.builder().size(12).seed(3).build()).stoppingRule(StoppingRules.fixed());
+            Verdict semantic = b.voting(Votings.semantic()).build().contemplate(CAPITAL).block(Duration.ofMinutes(1));
+            Verdict exact = b.voting(Votings.majority(AnswerExtractors.exactText())).build().contemplate(CAPITAL)
+                    .block(Duration.ofMinutes(1));
+
+            // 12 samples (seeds 3..14): the right answer 7 times in its three phrasings, the near miss twice in its
+            // two, the unrelated answer twice, one text without an answer. The semantic vote has one cluster per
+            // answer (and one for the text without an answer); an exact majority splits the right answer three ways.
+            assertThat(semantic.provenance().method()).isEqualTo("semantic");
+            assertThat(fast.phrasings(SimulatedScenarios.RIGHT)).contains(semantic.text());
+            assertThat(semantic.tally().ranking()).extracting(a -> a.count()).containsExactly(7, 2, 2, 1);
+            assertThat(exact.tally().leaderCount()).isEqualTo(3);
+            assertThat(semantic.confidence()).isCloseTo(7 / 12.0, within(1e-9));
+        }
     }
 }

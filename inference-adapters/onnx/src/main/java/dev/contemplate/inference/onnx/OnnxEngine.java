@@ -314,10 +314,12 @@ public final class OnnxEngine implements InferenceEngine {
     @Override
     public void close() {
         scheduler.close();
-        // let the failures of the requests that were running reach their subscribers, then stop the pool
-        delivery.disposeGracefully().timeout(Duration.ofSeconds(10))
-                .onErrorResume(e -> Mono.fromRunnable(delivery::dispose)).subscribe();
+        // let the failures of the requests that were running reach their subscribers, then stop the pool; a delay on
+        // Reactor's daemon timer rather than disposeGracefully(), whose await pool is a non-daemon thread
+        Mono.delay(DELIVERY_GRACE).subscribe(x -> delivery.dispose());
     }
+
+    private static final Duration DELIVERY_GRACE = Duration.ofSeconds(1);
 
     @Override
     public String toString() {

@@ -54,18 +54,18 @@ import reactor.core.scheduler.Schedulers;
  * it (an answer, a failure or no answer), and streams a text token by token (a token is a word with its leading
  * space): a few reasoning steps written without digits ({@code "Step one: work it out. Step two: work it."}), then
  * {@code "The answer is 42."}, or {@code "I cannot settle on a result."} when the outcome is no answer. The text
- * has the scenario's length, or just the final sentence when that is longer. An answer with
- * {@linkplain Scenario#answerPhrasings() phrasings} (a free-form answer) is written as one of them instead, picked
- * by the request's seed, and nothing else: a phrasing's tokens are its words, each with the whitespace before it. Deltas are timed on the engine's
- * {@link Scheduler}, so a virtual-time scheduler replays hours of generation in milliseconds. A failure is a
- * {@link TransientInferenceException} after the first-token latency. A request whose scenario function throws (or
+ * has the scenario's length, or just the final sentence when that is longer. An answer with {@linkplain
+ * Scenario#answerPhrasings() phrasings} (a free-form answer) is written as one of them instead, picked by the request's
+ * seed, and nothing else: a phrasing's tokens are its words, each with the whitespace before it. Deltas are timed on
+ * the engine's {@link Scheduler}, so a virtual-time scheduler replays hours of generation in milliseconds. A failure is
+ * a {@link TransientInferenceException} after the first-token latency. A request whose scenario function throws (or
  * that has no user message) fails with a {@link PermanentInferenceException}.
  *
  * <p>The request's token limit cuts the text (finish reason {@code LENGTH}; the answer sentence may be lost, as
- * with a real model), and its stop sequences end it before the first one (finish reason {@code STOP}).
- * Temperature 0 means greedy decoding: the most probable outcome every time (ties go to the earlier answer, then
- * to an answer over a failure over no answer), written in its first phrasing when it has phrasings; other temperatures, top-p and top-k are ignored. Usage counts
- * the prompt's words as input tokens and the emitted deltas as output tokens.
+ * with a real model), and its stop sequences end it before the first one (finish reason {@code STOP}). Temperature 0
+ * means greedy decoding: the most probable outcome every time (ties go to the earlier answer, then to an answer over a
+ * failure over no answer), written in its first phrasing when it has phrasings; other temperatures, top-p and top-k are
+ * ignored. Usage counts the prompt's words as input tokens and the emitted deltas as output tokens.
  *
  * <h2>Reproducibility</h2>
  * Seeds are honoured: the outcome, the text and every delay derive from the request's seed and its messages, so the
