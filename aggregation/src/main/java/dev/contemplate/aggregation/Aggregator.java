@@ -10,7 +10,10 @@ import reactor.core.publisher.Mono;
  *
  * <p>Contract: the returned publisher emits one decision; when its own step cannot decide (an unparseable reply, a
  * failed call) it falls back to {@link Ballots#vote()} and says why in {@link Provenance#fallback()}. The orchestrator
- * also falls back to the vote when the publisher fails or the deadline comes first.
+ * also falls back to the vote, saying why, when the publisher fails, completes empty or with a decision without an
+ * answer, or the deadline comes first (the calls are then cancelled in their engines). The orchestrator does not call
+ * an aggregator when fewer than two candidates carry an answer (there is nothing to compare: the vote decides and the
+ * verdict says so), nor in FAST mode, and does not call it when the deadline or the token budget is already spent.
  */
 public interface Aggregator {
 

@@ -26,7 +26,10 @@ public enum Confidence {
             return Math.exp(logprobs.lowestGroupMean(GROUP));
         }
     },
-    /** {@code exp(sum of log-probabilities)}: the probability of the whole text. */
+    /**
+     * {@code exp(sum of log-probabilities)}: the probability of the whole text. It favours short texts, and long texts
+     * underflow to the smallest weight and tie; suited to short answers of similar length (the demo model's).
+     */
     SEQUENCE {
         @Override
         double of(TokenLogprobs logprobs) {

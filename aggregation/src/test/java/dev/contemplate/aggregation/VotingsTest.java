@@ -92,6 +92,18 @@ class VotingsTest {
     }
 
     @Test
+    void aConfidenceThatUnderflowsStillCastsAValidVote() {
+        double[] lp = new double[1000];
+        java.util.Arrays.fill(lp, -0.8);
+        Candidate c = new Candidate(agents.get(0).withWeight(0.5), "5", FinishReason.STOP, TokenUsage.ZERO,
+                Duration.ZERO, Optional.of(TokenLogprobs.of(lp)));
+        Vote v = Votings.weighted(AnswerExtractors.numeric(), Confidence.SEQUENCE).open(Conversation.of("q"))
+                .cast(c).block();
+        assertThat(v.weight()).isEqualTo(Double.MIN_VALUE);
+        assertThat(v.answer().map(Answer::key)).contains("5");
+    }
+
+    @Test
     void confidenceMeasures() {
         Candidate c = new Candidate(agents.get(0), "5", FinishReason.STOP, TokenUsage.ZERO, Duration.ZERO,
                 Optional.of(TokenLogprobs.of(Math.log(0.5), Math.log(0.5), Math.log(0.125))));

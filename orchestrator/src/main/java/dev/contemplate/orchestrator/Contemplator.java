@@ -38,12 +38,16 @@ import reactor.core.scheduler.Schedulers;
  * }</pre>
  *
  * <p>Guarantees: when the rule fires, the budget ends or the caller cancels, every running agent's engine
- * subscription is cancelled and nothing of the call outlives it. At the deadline the best verdict so far is
+ * subscription is cancelled (an embedding of a candidate for a semantic vote that is already under way runs to its end
+ * on its own thread, a few milliseconds, and is ignored). An aggregator's calls run within the same deadline and are
+ * cancelled the same way. At the deadline the best verdict so far is
  * returned marked incomplete ({@link StopReason#DEADLINE}), or a {@link ContemplationTimeoutException} when no
  * agent had answered. Failed agents are reported and left out; when no agent answers the call fails with
  * {@link AllAgentsFailedException}. With an engine that honours seeds and seeded agents the verdict is
- * reproducible; for an engine whose {@code capabilities().seeds()} is false the agents' seeds are left out of
- * their requests (the engine would refuse them), so such a run is not reproducible. Instances are immutable and thread-safe; one instance serves any number of concurrent calls.
+ * reproducible (with a semantic vote, clusters form in the order embeddings finish, so a borderline candidate may
+ * join another cluster in another run); for an engine whose {@code capabilities().seeds()} is false the agents' seeds
+ * are left out of their requests (the engine would refuse them), so such a run is not reproducible. Instances are
+ * immutable and thread-safe; one instance serves any number of concurrent calls.
  */
 public final class Contemplator {
 
@@ -143,9 +147,9 @@ public final class Contemplator {
     }
 
     /**
-     * Returns the cold stream of progress events of one contemplation, ending with
-     * {@link ContemplationEvent.Stopped} and {@link ContemplationEvent.VerdictReady}, or with an error signal
-     * carrying a {@link ContemplationException}.
+     * Returns the cold stream of progress events of one contemplation: the agents' events, then
+     * {@link ContemplationEvent.Stopped}, then the aggregator's calls if it makes any, then
+     * {@link ContemplationEvent.VerdictReady} last; or an error signal carrying a {@link ContemplationException}.
      *
      * @param question the question, not blank
      * @param mode FAST, CONTEMPLATE or AUTO

@@ -17,7 +17,9 @@ import java.util.Objects;
  *     short display text
  * @param text the reply: the full text of the candidate that represents the answer, or the synthesised answer
  * @param confidence the answer's share of the answered samples (by weight in a weighted vote), in [0, 1]
- * @param complete false when a deadline or token budget cut the contemplation short
+ * @param complete false when a deadline or token budget cut the agents short; an aggregation step (judge, synthesis,
+ *     verifier) cut by the deadline does not make a verdict incomplete: the vote decides instead and
+ *     {@code provenance().fallback()} says so
  * @param stopReason why it ended
  * @param stoppingRule the name of the stopping rule used
  * @param agents one outcome per planned agent, in team order

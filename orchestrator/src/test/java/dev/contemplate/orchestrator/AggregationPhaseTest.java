@@ -79,13 +79,73 @@ class AggregationPhaseTest {
     };
 
     private static Contemplator contemplator(ScriptedEngine engine, VirtualTimeScheduler vts, Duration deadline) {
+        return contemplator(engine, vts, Budget.builder().deadline(deadline).build());
+    }
+
+    private static Contemplator contemplator(ScriptedEngine engine, VirtualTimeScheduler vts, Budget budget) {
         return Contemplator.builder().engine(engine)
                 .team(Team.builder().size(3).seed(100).build())
                 .extractor(AnswerExtractors.numeric())
                 .stoppingRule(StoppingRules.fixed())
                 .aggregator(MERGER)
-                .budget(Budget.builder().deadline(deadline).build())
+                .budget(budget)
                 .clock(vts).build();
+    }
+
+    private static Verdict verdict(Contemplator c, VirtualTimeScheduler vts) {
+        Verdict[] out = new Verdict[1];
+        StepVerifier.withVirtualTime(() -> c.contemplate("q"), () -> vts, Long.MAX_VALUE)
+                .thenAwait(Duration.ofSeconds(100))
+                .consumeNextWith(v -> out[0] = v)
+                .verifyComplete();
+        return out[0];
+    }
+
+    @Test
+    void theJudgeMayNotWriteMoreThanTheTokenBudgetHasLeftAndIsNotCalledOnceItIsSpent() {
+        Script judge = Script.text("Both agree on five.", Duration.ofSeconds(2));
+        VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+        Verdict free = verdict(contemplator(ScriptedEngine.builder().scheduler(vts).script(scripts(judge)).build(), vts,
+                Duration.ofSeconds(60)), vts);
+        long agentTokens = free.tokens().totalTokens() - free.aggregationTokens().totalTokens();
+
+        VirtualTimeScheduler vts2 = VirtualTimeScheduler.create();
+        ScriptedEngine tight = ScriptedEngine.builder().scheduler(vts2).script(scripts(judge)).build();
+        Verdict clamped = verdict(contemplator(tight, vts2, Budget.builder().maxTotalTokens(agentTokens + 2).build()),
+                vts2);
+        assertThat(tight.requests()).hasSize(4);
+        assertThat(tight.requests().get(3).sampling().maxTokens()).isEqualTo(2);
+        assertThat(clamped.stopReason()).isEqualTo(StopReason.ALL_AGENTS_DONE);
+
+        VirtualTimeScheduler vts3 = VirtualTimeScheduler.create();
+        ScriptedEngine spent = ScriptedEngine.builder().scheduler(vts3).script(scripts(judge)).build();
+        Verdict none = verdict(contemplator(spent, vts3, Budget.builder().maxTotalTokens(agentTokens).build()), vts3);
+        assertThat(spent.requests()).hasSize(3);
+        assertThat(none.provenance().fallback()).contains("the token budget was spent before merger could run");
+    }
+
+    @Test
+    void anAggregatorWithoutAnAnswerFallsBackToTheVoteWithItsReason() {
+        Aggregator empty = new Aggregator() {
+            @Override
+            public String name() {
+                return "shy";
+            }
+
+            @Override
+            public Mono<Decision> aggregate(Ballots ballots, AggregationContext context) {
+                return Mono.just(Decision.none("shy").withFallback("nothing convinced me"));
+            }
+        };
+        VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+        ScriptedEngine engine = ScriptedEngine.builder().scheduler(vts)
+                .script(scripts(Script.text("unused", Duration.ofSeconds(1)))).build();
+        Contemplator c = Contemplator.builder().engine(engine).team(Team.builder().size(3).seed(100).build())
+                .extractor(AnswerExtractors.numeric()).stoppingRule(StoppingRules.fixed()).aggregator(empty)
+                .clock(vts).build();
+        Verdict v = verdict(c, vts);
+        assertThat(v.answer().key()).isEqualTo("5");
+        assertThat(v.provenance().fallback()).contains("shy gave no answer: nothing convinced me");
     }
 
     @Test
@@ -118,6 +178,20 @@ class AggregationPhaseTest {
                 .extracting(e -> ((ContemplationEvent.AnswerDelta) e).text())
                 .containsExactly("Both", " agree", " on", " five.");
         assertThat(((ContemplationEvent.AggregationCallStarted) events.get(started)).role()).isEqualTo("synthesis");
+    }
+
+    @Test
+    void aDeadlinePassedBeforeAggregationLeavesTheVoteToDecide() {
+        VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+        // the third agent would answer after the deadline: the run is cut at 2.5 s, with nothing left for the judge
+        ScriptedEngine engine = ScriptedEngine.builder().scheduler(vts)
+                .script(scripts(Script.text("unused", Duration.ofSeconds(1)))).build();
+        Verdict v = verdict(contemplator(engine, vts, Duration.ofMillis(2500)), vts);
+        assertThat(v.stopReason()).isEqualTo(StopReason.DEADLINE);
+        assertThat(v.provenance().fallback()).hasValueSatisfying(f -> assertThat(f)
+                .isEqualTo("the deadline passed before merger could run"));
+        assertThat(v.elapsed()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(engine.requests()).hasSize(3);
     }
 
     @Test

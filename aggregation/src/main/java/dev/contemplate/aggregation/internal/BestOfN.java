@@ -44,14 +44,7 @@ public record BestOfN(Verifier verifier) implements Aggregator {
     public Mono<Decision> aggregate(Ballots ballots, AggregationContext context) {
         Objects.requireNonNull(ballots, "ballots");
         Objects.requireNonNull(context, "context");
-        List<Ballot> shown = Judging.shown(ballots);
-        if (shown.isEmpty()) {
-            return Mono.just(ballots.vote().withFallback("no candidate to score"));
-        }
-        if (shown.size() == 1) {
-            return Mono.just(ballots.vote().withFallback("only one candidate: no verifier call needed"));
-        }
-        return Flux.range(0, shown.size())
+        return Judging.withCandidates(ballots, "score", "verifier", shown -> Flux.range(0, shown.size())
                 .flatMap(i -> Mono.defer(() -> verifier.score(ballots.conversation(), shown.get(i), context))
                         .map(s -> s.isNaN() || s.isInfinite()
                                 ? new Outcome(i, null, "score " + s + " is not finite")
@@ -59,7 +52,7 @@ public record BestOfN(Verifier verifier) implements Aggregator {
                         .defaultIfEmpty(new Outcome(i, null, "no score"))
                         .onErrorResume(e -> Mono.just(new Outcome(i, null, Judging.describe(e)))), shown.size())
                 .collectList()
-                .map(outcomes -> decide(ballots, shown, outcomes));
+                .map(outcomes -> decide(ballots, shown, outcomes)));
     }
 
     private static Decision decide(Ballots ballots, List<Ballot> shown, List<Outcome> outcomes) {

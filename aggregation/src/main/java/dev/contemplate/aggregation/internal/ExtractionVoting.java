@@ -59,7 +59,8 @@ public record ExtractionVoting(AnswerExtractor extractor, @Nullable Confidence c
 
     Vote vote(Candidate c) {
         Optional<Answer> answer = c.text().isBlank() ? Optional.empty() : extractor.extract(c.text());
-        double weight = confidence == null ? 1.0 : c.agent().weight() * confidence.of(c);
+        // an underflow of weight times confidence is lifted to the smallest positive weight: every vote stays valid
+        double weight = confidence == null ? 1.0 : Math.max(Double.MIN_VALUE, c.agent().weight() * confidence.of(c));
         return new Vote(c.agent().id(), c.agent().ordinal(), answer, weight);
     }
 

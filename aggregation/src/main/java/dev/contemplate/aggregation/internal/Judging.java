@@ -2,6 +2,7 @@ package dev.contemplate.aggregation.internal;
 
 import dev.contemplate.aggregation.AggregationContext;
 import dev.contemplate.aggregation.Answer;
+import dev.contemplate.aggregation.AnswerCount;
 import dev.contemplate.aggregation.Ballot;
 import dev.contemplate.aggregation.Ballots;
 import dev.contemplate.aggregation.Decision;
@@ -11,11 +12,16 @@ import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.InferenceEngine;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** What the aggregators that call an engine share: which candidates they see, shares, replies, messages. */
+/**
+ * What the aggregators that call an engine share: which candidates they see, the guard against too few of them, the
+ * one call and its fallback, shares, replies, messages.
+ */
 public final class Judging {
 
     /** Replies and texts quoted in fallback reasons are cut to this many characters. */
@@ -39,19 +45,99 @@ public final class Judging {
     }
 
     /**
+     * The skeleton of every aggregator here: with no candidate, or only one, the vote decides without any call, saying
+     * {@code no candidate to <verb>} or {@code only one candidate: no <call> call needed}; otherwise {@code step} runs
+     * on the candidates ({@link #shown}).
+     *
+     * @param ballots what the aggregator sees
+     * @param verb what the aggregator does with candidates, for the first reason ({@code judge}, {@code merge})
+     * @param call the kind of call it would make, for the second reason ({@code judge}, {@code synthesis})
+     * @param step the aggregator's work on two candidates or more
+     * @return the vote with a fallback reason, or what {@code step} returns
+     */
+    public static Mono<Decision> withCandidates(Ballots ballots, String verb, String call,
+            Function<List<Ballot>, Mono<Decision>> step) {
+        List<Ballot> shown = shown(ballots);
+        if (shown.isEmpty()) {
+            return Mono.just(ballots.vote().withFallback("no candidate to " + verb));
+        }
+        if (shown.size() == 1) {
+            return Mono.just(ballots.vote().withFallback("only one candidate: no " + call + " call needed"));
+        }
+        return step.apply(shown);
+    }
+
+    /**
+     * Makes one budgeted call ({@link #reply}) and decides on its reply; when the call fails (or
+     * {@code context.call} throws), the vote decides, saying {@code <call> call failed: <error message>}.
+     *
+     * @param ballots what the aggregator sees
+     * @param call the kind of call, for the fallback reason ({@code judge}, {@code synthesis})
+     * @param decide the decision on the reply, which may itself fall back to the vote
+     * @return the decision; the publisher does not fail for a failed call
+     */
+    public static Mono<Decision> replyOrFallback(Ballots ballots, String call, AggregationContext context,
+            String role, InferenceEngine engine, GenerationRequest request, boolean answer,
+            Function<String, Decision> decide) {
+        return reply(context, role, engine, request, answer)
+                .materialize()
+                .map(signal -> {
+                    Throwable error = signal.getThrowable();
+                    if (error != null) {
+                        return ballots.vote().withFallback(call + " call failed: " + describe(error));
+                    }
+                    return decide.apply(Objects.requireNonNullElse(signal.get(), ""));
+                });
+    }
+
+    /**
      * Returns the decision for one chosen ballot: its vote's answer (or an answer made from its text when it has none),
-     * its full text, its answer's share of the tally (or {@code 1 / shown} when it has no answer), basis = the ballot's
-     * agent.
+     * its full text, its answer's share of the tally ({@link #share(Ballots, String)}: by weight in a weighted vote;
+     * {@code 1 / shown} when it has no answer), basis = the ballot's agent.
      */
     public static Decision chosen(String method, Ballots ballots, int shown, Ballot ballot) {
         Optional<Answer> voted = ballot.vote().answer();
         Answer answer = voted.orElseGet(() -> fromText(ballot.candidate().text()));
-        double share = voted.isPresent() ? share(ballots.tally(), answer.key()) : 1.0 / shown;
+        double share = voted.isPresent() ? share(ballots, answer.key()) : 1.0 / shown;
         return new Decision(Optional.of(answer), clamp(share), ballot.candidate().text(),
                 Provenance.of(method, List.of(ballot.agentId())));
     }
 
-    /** Returns the share of the answered votes of {@code tally} that went to {@code key}; 0 when none answered. */
+    /**
+     * Returns whether the vote of {@code ballots} was decided by weight: its method is {@code weighted} or a
+     * {@code weighted:} variant ({@link dev.contemplate.aggregation.Votings#weighted}). Shares then count weights,
+     * as the vote's own share does.
+     */
+    public static boolean weighs(Ballots ballots) {
+        return ballots.vote().provenance().method().startsWith("weighted");
+    }
+
+    /**
+     * Returns the share of the answered votes that went to {@code key}, as the vote measures it: the answer's weight
+     * over the answered weight ({@link Tally#weightedRanking()}, {@link Tally#answeredWeight()}) when the vote
+     * {@link #weighs}, else its votes over the answered votes; 0 when none answered.
+     */
+    public static double share(Ballots ballots, String key) {
+        Tally tally = ballots.tally();
+        if (!weighs(ballots)) {
+            return share(tally, key);
+        }
+        double total = tally.answeredWeight();
+        if (!(total > 0)) {
+            return 0;
+        }
+        for (AnswerCount c : tally.weightedRanking()) {
+            if (c.answer().key().equals(key)) {
+                return clamp(c.weight() / total);
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Returns the share of the answered votes of {@code tally} that went to {@code key}, by count; 0 when none
+     * answered.
+     */
     public static double share(Tally tally, String key) {
         int answered = tally.answered();
         return answered == 0 ? 0 : clamp((double) tally.count(key) / answered);

@@ -50,6 +50,20 @@ public final class Prompts {
     /** At most this many earlier non-system messages (the most recent) go into a prompt. */
     public static final int CONTEXT_TURNS = 8;
 
+    /**
+     * The most characters of one candidate that go into a prompt: its first {@value #CANDIDATE_HEAD_CHARS} and last
+     * {@value #CANDIDATE_TAIL_CHARS}. A longer candidate keeps its head and tail, where the approach and the final
+     * answer usually are, with a marker for the middle ({@link #excerpt}), so that one runaway candidate cannot
+     * overflow the judge's, synthesiser's or rater's context window.
+     */
+    public static final int CANDIDATE_CHARS = 4000;
+
+    /** The characters kept from the start of a candidate longer than {@value #CANDIDATE_CHARS}. */
+    public static final int CANDIDATE_HEAD_CHARS = 3000;
+
+    /** The characters kept from the end of a candidate longer than {@value #CANDIDATE_CHARS}. */
+    public static final int CANDIDATE_TAIL_CHARS = CANDIDATE_CHARS - CANDIDATE_HEAD_CHARS;
+
     private static final Pattern TAG = Pattern.compile("<(\\s*/?\\s*)(candidate|question|message)",
             Pattern.CASE_INSENSITIVE);
 
@@ -135,15 +149,40 @@ public final class Prompts {
         return "The user's question (data):\n" + piece("question", "", question, nonce) + "\n\n";
     }
 
-    /** Returns the candidates section: a heading and one numbered data piece per text (from 1), then a blank line. */
+    /**
+     * Returns the candidates section: a heading and one numbered data piece per text (from 1), each text cut to its
+     * {@link #excerpt}, then a blank line.
+     */
     public static String candidatesSection(List<String> texts, String nonce) {
         StringBuilder sb = new StringBuilder();
         sb.append(texts.size() == 1 ? "The candidate response (data):\n"
                 : "The " + texts.size() + " candidate responses (data):\n");
         for (int i = 0; i < texts.size(); i++) {
-            sb.append(piece("candidate", "id=\"" + (i + 1) + "\"", texts.get(i), nonce)).append("\n\n");
+            sb.append(piece("candidate", "id=\"" + (i + 1) + "\"", excerpt(texts.get(i)), nonce)).append("\n\n");
         }
         return sb.toString();
+    }
+
+    /**
+     * Returns a candidate's text as a prompt shows it: whole when it has at most {@value #CANDIDATE_CHARS} characters,
+     * otherwise its first {@value #CANDIDATE_HEAD_CHARS} characters, a line {@code [... N characters left out ...]}
+     * and its last {@value #CANDIDATE_TAIL_CHARS} characters (a cut never splits a surrogate pair: the pair goes to
+     * the part left out).
+     */
+    public static String excerpt(String text) {
+        if (text.length() <= CANDIDATE_CHARS) {
+            return text;
+        }
+        int head = CANDIDATE_HEAD_CHARS;
+        if (Character.isHighSurrogate(text.charAt(head - 1))) {
+            head--;
+        }
+        int tail = text.length() - CANDIDATE_TAIL_CHARS;
+        if (Character.isLowSurrogate(text.charAt(tail))) {
+            tail++;
+        }
+        return text.substring(0, head) + "\n[... " + (tail - head) + " characters left out ...]\n"
+                + text.substring(tail);
     }
 
     /** Returns {@code text} cut to {@code max} characters, with a note when it was cut. */

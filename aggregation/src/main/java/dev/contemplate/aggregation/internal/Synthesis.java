@@ -63,26 +63,14 @@ public record Synthesis(@Nullable InferenceEngine engine) implements Aggregator 
     public Mono<Decision> aggregate(Ballots ballots, AggregationContext context) {
         Objects.requireNonNull(ballots, "ballots");
         Objects.requireNonNull(context, "context");
-        List<Ballot> shown = Judging.shown(ballots);
-        if (shown.isEmpty()) {
-            return Mono.just(ballots.vote().withFallback("no candidate to merge"));
-        }
-        if (shown.size() == 1) {
-            return Mono.just(ballots.vote().withFallback("only one candidate: no synthesis call needed"));
-        }
-        long longest = shown.stream().mapToLong(b -> b.candidate().usage().outputTokens()).max().orElse(0);
-        GenerationRequest request = request(ballots.conversation(),
-                shown.stream().map(b -> b.candidate().text()).toList(), maxTokens(longest));
-        InferenceEngine synthesiser = engine != null ? engine : context.engine();
-        return Judging.reply(context, ROLE, synthesiser, request, true)
-                .materialize()
-                .map(signal -> {
-                    Throwable error = signal.getThrowable();
-                    if (error != null) {
-                        return ballots.vote().withFallback("synthesis call failed: " + Judging.describe(error));
-                    }
-                    return decide(ballots, shown, Objects.requireNonNullElse(signal.get(), ""));
-                });
+        return Judging.withCandidates(ballots, "merge", "synthesis", shown -> {
+            long longest = shown.stream().mapToLong(b -> b.candidate().usage().outputTokens()).max().orElse(0);
+            GenerationRequest request = request(ballots.conversation(),
+                    shown.stream().map(b -> b.candidate().text()).toList(), maxTokens(longest));
+            InferenceEngine synthesiser = engine != null ? engine : context.engine();
+            return Judging.replyOrFallback(ballots, "synthesis", context, ROLE, synthesiser, request, true,
+                    reply -> decide(ballots, shown, reply));
+        });
     }
 
     /** Returns the token limit for candidates whose longest wrote {@code longest} tokens: twice that plus 64, clamped. */
@@ -109,6 +97,9 @@ public record Synthesis(@Nullable InferenceEngine engine) implements Aggregator 
         double share;
         if (answered.isEmpty()) {
             share = (double) basis.size() / shown.size();
+        } else if (Judging.weighs(ballots)) {
+            // a weighted vote measures shares by weight: so does the synthesis
+            share = weight(basis.stream().filter(Ballot::answered).toList()) / weight(answered);
         } else {
             share = (double) basis.stream().filter(Ballot::answered).count() / answered.size();
         }
@@ -122,6 +113,10 @@ public record Synthesis(@Nullable InferenceEngine engine) implements Aggregator 
         }
         return new Decision(Optional.of(answer), Judging.clamp(share), reply.text(),
                 Provenance.of(NAME, basis.stream().map(Ballot::agentId).toList()));
+    }
+
+    private static double weight(List<Ballot> ballots) {
+        return ballots.stream().mapToDouble(b -> b.vote().weight()).sum();
     }
 
     /** Returns the synthesiser's request for {@code texts}, numbered from 1 in the given order. */

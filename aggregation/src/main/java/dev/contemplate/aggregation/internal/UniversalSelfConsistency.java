@@ -51,31 +51,22 @@ public record UniversalSelfConsistency(@Nullable InferenceEngine engine) impleme
     public Mono<Decision> aggregate(Ballots ballots, AggregationContext context) {
         Objects.requireNonNull(ballots, "ballots");
         Objects.requireNonNull(context, "context");
-        List<Ballot> shown = Judging.shown(ballots);
-        if (shown.isEmpty()) {
-            return Mono.just(ballots.vote().withFallback("no candidate to judge"));
+        return Judging.withCandidates(ballots, "judge", "judge", shown -> {
+            GenerationRequest request = request(ballots.conversation(),
+                    shown.stream().map(b -> b.candidate().text()).toList());
+            InferenceEngine judge = engine != null ? engine : context.engine();
+            return Judging.replyOrFallback(ballots, "judge", context, ROLE, judge, request, false,
+                    reply -> decide(ballots, shown, reply));
+        });
+    }
+
+    private static Decision decide(Ballots ballots, List<Ballot> shown, String reply) {
+        ReplyParsers.Choice choice = ReplyParsers.choice(reply, shown.size());
+        if (!choice.parsed()) {
+            return ballots.vote().withFallback("judge reply could not be parsed: " + Judging.quote(reply)
+                    + " (" + choice.problem() + ")");
         }
-        if (shown.size() == 1) {
-            return Mono.just(ballots.vote().withFallback("only one candidate: no judge call needed"));
-        }
-        GenerationRequest request = request(ballots.conversation(),
-                shown.stream().map(b -> b.candidate().text()).toList());
-        InferenceEngine judge = engine != null ? engine : context.engine();
-        return Judging.reply(context, ROLE, judge, request, false)
-                .materialize()
-                .map(signal -> {
-                    Throwable error = signal.getThrowable();
-                    if (error != null) {
-                        return ballots.vote().withFallback("judge call failed: " + Judging.describe(error));
-                    }
-                    String reply = Objects.requireNonNullElse(signal.get(), "");
-                    ReplyParsers.Choice choice = ReplyParsers.choice(reply, shown.size());
-                    if (!choice.parsed()) {
-                        return ballots.vote().withFallback("judge reply could not be parsed: " + Judging.quote(reply)
-                                + " (" + choice.problem() + ")");
-                    }
-                    return Judging.chosen(NAME, ballots, shown.size(), shown.get(choice.number() - 1));
-                });
+        return Judging.chosen(NAME, ballots, shown.size(), shown.get(choice.number() - 1));
     }
 
     /** Returns the judge's request for {@code texts}, numbered from 1 in the given order. */

@@ -93,7 +93,8 @@ final class AskCommand implements Callable<Integer> {
                 .orElseThrow(() -> CliException.usage(EngineSetup.unreadable(question)));
 
         EngineSetup.Request request = new EngineSetup.Request(settings.seed(), agents, settings.budget(),
-                settings.temperature(), settings.maxTokens(), SimulatedScenarios.forQuestions());
+                settings.temperature(), settings.maxTokens(), SimulatedScenarios.forQuestions(),
+                settings.voting().name().startsWith("weighted"));
         try (EngineSetup setup = EngineSetup.open(config, request)) {
             Team team = setup.team(agents, settings.seed());
             Budget budget = Budget.builder().deadline(settings.budget()).build();

@@ -273,7 +273,8 @@ final class BenchCommand implements Callable<Integer> {
                     + ContemplateCli.MAX_AGENTS + " per question must stay below " + Integer.MAX_VALUE);
         }
         EngineSetup.Request request = new EngineSetup.Request(settings.seed(), most, settings.budget(),
-                settings.temperature(), settings.maxTokens(), SimulatedScenarios.forDataset(truths));
+                settings.temperature(), settings.maxTokens(), SimulatedScenarios.forDataset(truths),
+                settings.voting().name().startsWith("weighted"));
         Budget budget = Budget.builder().deadline(settings.budget()).build();
         try (EngineSetup setup = EngineSetup.open(config, request)) {
             // N = 1 is run once: one agent's only sample ends its run under any rule

@@ -55,9 +55,10 @@ final class EngineSetup implements AutoCloseable {
      * @param temperature the temperature, or null for the engine's default
      * @param maxTokens the token limit per agent, or null for the engine's default
      * @param scenarios the scenarios of the simulated engine
+     * @param logprobs whether the vote needs token log-probabilities (an OpenAI-compatible server is asked for them)
      */
     record Request(long seed, int maxAgents, Duration deadline, @Nullable Double temperature,
-            @Nullable Integer maxTokens, Function<String, Scenario> scenarios) {
+            @Nullable Integer maxTokens, Function<String, Scenario> scenarios, boolean logprobs) {
     }
 
     /**
@@ -163,6 +164,7 @@ final class EngineSetup implements AutoCloseable {
                 .name("openai")
                 .maxInFlight(inFlight)
                 .maxQueued(Math.max(LangChain4jEngine.DEFAULT_MAX_QUEUED, request.maxAgents()))
+                .logprobs(request.logprobs())
                 .build();
         double t = request.temperature() != null ? request.temperature() : DEFAULT_TEMPERATURE;
         int tokens = request.maxTokens() != null ? request.maxTokens() : 1024;

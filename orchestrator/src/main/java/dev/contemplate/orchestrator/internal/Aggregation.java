@@ -14,6 +14,8 @@ import dev.contemplate.orchestrator.ContemplationEvent;
 import dev.contemplate.orchestrator.Verdict;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -45,7 +47,9 @@ final class Aggregation implements AggregationContext {
     private final Aggregator aggregator;
     private final VerdictFactory verdicts;
     private TokenUsage spent = TokenUsage.ZERO;
-    private @Nullable FluxSink<ContemplationEvent> sink;
+    private volatile @Nullable FluxSink<ContemplationEvent> sink;
+    /** Set when the verdict is emitted: events of calls still being cancelled after it are dropped. */
+    private final AtomicBoolean decided = new AtomicBoolean();
 
     Aggregation(InferenceEngine engine, Scheduler clock, long startMillis, Budget budget, long tokenAllowance,
             Ballots ballots, Aggregator aggregator, VerdictFactory verdicts) {
@@ -63,8 +67,11 @@ final class Aggregation implements AggregationContext {
         return Flux.create(s -> {
             this.sink = s;
             Disposable d = decision().subscribe(decision -> {
-                s.next(new ContemplationEvent.VerdictReady(verdicts.verdict(decision, spent(), elapsed())));
-                s.complete();
+                synchronized (this) {
+                    decided.set(true);
+                    s.next(new ContemplationEvent.VerdictReady(verdicts.verdict(decision, spent(), elapsed())));
+                    s.complete();
+                }
             }, s::error);
             s.onDispose(d);
         }, FluxSink.OverflowStrategy.BUFFER);
@@ -81,11 +88,23 @@ final class Aggregation implements AggregationContext {
             return Mono.just(vote.withFallback("the token budget was spent before " + name + " could run"));
         }
         return Mono.defer(() -> aggregator.aggregate(ballots, this))
-                .filter(d -> d.answer().isPresent())
+                .map(d -> d.answer().isPresent() ? d : vote.withFallback(name + " gave no answer"
+                        + d.provenance().fallback().map(f -> ": " + f).orElse("")))
                 .switchIfEmpty(Mono.fromSupplier(() -> vote.withFallback(name + " gave no answer")))
                 .timeout(left, Mono.fromSupplier(() -> vote.withFallback(name + " was cut at the deadline after "
                         + left.toMillis() + " ms")), clock)
-                .onErrorResume(e -> Mono.just(vote.withFallback(name + " failed: " + e.getMessage())));
+                .onErrorResume(e -> Mono.just(vote.withFallback(name + " failed: " + describe(e))));
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Emits {@code event} unless the verdict was already emitted: the verdict stays the last event. */
+    private synchronized void emit(FluxSink<ContemplationEvent> sink, ContemplationEvent event) {
+        if (!decided.get()) {
+            sink.next(event);
+        }
     }
 
     private Duration elapsed() {
@@ -115,12 +134,19 @@ final class Aggregation implements AggregationContext {
             boolean answer) {
         return Flux.defer(() -> {
             FluxSink<ContemplationEvent> sink = Objects.requireNonNull(this.sink, "calls are made while aggregating");
-            if (spent().totalTokens() >= tokenAllowance) {
-                return Flux.error(new IllegalStateException("the token budget of " + budget.maxTotalTokens()
-                        + " is spent: no " + role + " call"));
+            long left = tokenAllowance - spent().totalTokens();
+            if (left <= 0) {
+                IllegalStateException refused = new IllegalStateException("the token budget of "
+                        + budget.maxTotalTokens() + " is spent: no " + role + " call");
+                emit(sink, new ContemplationEvent.AggregationCallFailed(role, refused, elapsed()));
+                return Flux.error(refused);
             }
             GenerationRequest r = Orchestration.withoutUnsupportedSeed(target, request);
-            sink.next(new ContemplationEvent.AggregationCallStarted(role, target.name(), elapsed()));
+            if (r.sampling().maxTokens() > left) {
+                // the call may not write more than the budget has left
+                r = r.withSampling(r.sampling().toBuilder().maxTokens((int) left).build());
+            }
+            emit(sink, new ContemplationEvent.AggregationCallStarted(role, target.name(), elapsed()));
             Flux<GenerationEvent> events = target.stream(r);
             if (answer && role.equals(Aggregators.SYNTHESIS_ROLE)) {
                 // the synthesiser names its sources on its first line: the caller sees only the answer after it
@@ -130,15 +156,17 @@ final class Aggregation implements AggregationContext {
                     .doOnNext(e -> {
                         if (e instanceof GenerationEvent.TextDelta d) {
                             if (answer && !d.text().isEmpty()) {
-                                sink.next(new ContemplationEvent.AnswerDelta(d.text(), elapsed()));
+                                emit(sink, new ContemplationEvent.AnswerDelta(d.text(), elapsed()));
                             }
                         } else if (e instanceof GenerationEvent.Completed c) {
                             spend(c.generation().usage());
-                            sink.next(new ContemplationEvent.AggregationCallFinished(role, c.generation().usage(),
+                            emit(sink, new ContemplationEvent.AggregationCallFinished(role, c.generation().usage(),
                                     elapsed()));
                         }
                     })
-                    .doOnError(e -> sink.next(new ContemplationEvent.AggregationCallFailed(role, e, elapsed())));
+                    .doOnCancel(() -> emit(sink, new ContemplationEvent.AggregationCallFailed(role,
+                            new CancellationException("the " + role + " call was cancelled"), elapsed())))
+                    .doOnError(e -> emit(sink, new ContemplationEvent.AggregationCallFailed(role, e, elapsed())));
         });
     }
 }
