@@ -54,8 +54,8 @@ public final class Aggregators {
 
     /**
      * The role of a synthesis call ({@link #synthesis()}), the one call that writes the answer. Its reply starts with
-     * a sources line: the orchestrator filters the streams of calls with this role through
-     * {@link #withoutSourcesLine} before the user sees them.
+     * a sources line: the orchestrator filters the streamed answer of a call with this role through
+     * {@link #withoutSourcesLine}, so that the user does not see that line.
      */
     public static final String SYNTHESIS_ROLE = Synthesis.ROLE;
 
@@ -183,7 +183,7 @@ public final class Aggregators {
      * and {@code best-of-n} ({@link #bestOfN}) is rejected, since its verifier cannot be named here.
      *
      * @param spec the aggregator's name
-     * @return a new or shared aggregator, equal to the factory's of the same name
+     * @return an aggregator equal to {@code vote()}, {@code universalSelfConsistency()} or {@code synthesis()}
      * @throws IllegalArgumentException naming {@code spec} and the valid names if it is not one of them; for
      *     {@code best-of-n}, saying that it needs a verifier
      * @throws NullPointerException if {@code spec} is null

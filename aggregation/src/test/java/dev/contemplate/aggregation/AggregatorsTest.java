@@ -181,25 +181,64 @@ class AggregatorsTest {
             assertThat(ctx.calls).isEmpty();
         }
 
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "vote|vote",
+            "usc|usc",
+            "synthesis|synthesis",
+            "' USC '|usc",
+            "Vote|vote",
+            "'\tSYNTHESIS '|synthesis",
+        })
+        void parsesEveryAcceptedNameIgnoringCaseAndSpace(String spec, String name) {
+            Aggregator parsed = Aggregators.parse(spec);
+            assertThat(parsed.name()).isEqualTo(name);
+            Aggregator expected = switch (name) {
+                case "vote" -> Aggregators.vote();
+                case "usc" -> Aggregators.universalSelfConsistency();
+                default -> Aggregators.synthesis();
+            };
+            assertThat(parsed).isEqualTo(expected);
+        }
+
         @Test
-        void namesRoundTrip() {
+        void theAcceptedNamesAreTheSpecs() {
+            for (String name : Aggregators.SPECS.split(",\\s*")) {
+                assertThat(Aggregators.parse(name).name()).isEqualTo(name);
+            }
+            assertThat(Aggregators.SPECS).isEqualTo("vote, usc, synthesis");
+        }
+
+        @Test
+        void namesParseBackToTheAggregatorOnTheContextsEngine() {
             for (Aggregator a : List.of(Aggregators.vote(), Aggregators.universalSelfConsistency(),
                     Aggregators.synthesis())) {
                 assertThat(Aggregators.parse(a.name())).isEqualTo(a);
-                assertThat(Aggregators.parse(a.name()).name()).isEqualTo(a.name());
             }
-            assertThat(Aggregators.parse(" USC ").name()).isEqualTo("usc");
-            assertThat(Aggregators.universalSelfConsistency().name()).isEqualTo("usc");
-            assertThat(Aggregators.synthesis().name()).isEqualTo("synthesis");
-            assertThat(Aggregators.bestOfN(Verifiers.llmRating()).name()).isEqualTo("best-of-n");
+            // an engine of its own is not part of the name: it parses back to the one on the context's engine
+            ScriptedEngine judge = replying("Candidate 1");
+            Aggregator ownJudge = Aggregators.universalSelfConsistency(judge);
+            assertThat(Aggregators.parse(ownJudge.name())).isEqualTo(Aggregators.universalSelfConsistency())
+                    .isNotEqualTo(ownJudge);
+            Aggregator ownSynthesiser = Aggregators.synthesis(judge);
+            assertThat(Aggregators.parse(ownSynthesiser.name())).isEqualTo(Aggregators.synthesis())
+                    .isNotEqualTo(ownSynthesiser);
+            // nor is a verifier: best-of-n does not parse at all
+            Aggregator best = Aggregators.bestOfN(Verifiers.llmRating());
+            assertThat(best.name()).isEqualTo("best-of-n");
+            assertThatThrownBy(() -> Aggregators.parse(best.name())).isInstanceOf(IllegalArgumentException.class);
         }
 
         @Test
         void unknownSpecsAreRejectedWithTheValidNames() {
             assertThatThrownBy(() -> Aggregators.parse("judge")).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("'judge'").hasMessageContaining(Aggregators.SPECS);
-            assertThatThrownBy(() -> Aggregators.parse("best-of-n")).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("verifier");
+                    .hasMessage("unknown aggregator 'judge'; valid: vote, usc, synthesis");
+            assertThatThrownBy(() -> Aggregators.parse("")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("''").hasMessageContaining(Aggregators.SPECS);
+            assertThatThrownBy(() -> Aggregators.parse(" Best-Of-N ")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'best-of-n' needs a verifier").hasMessageContaining("bestOfN(verifier)")
+                    .hasMessageContaining(Aggregators.SPECS);
+            assertThatThrownBy(() -> Aggregators.parse(null)).isInstanceOf(NullPointerException.class);
         }
     }
 
@@ -683,6 +722,184 @@ class AggregatorsTest {
             };
             assertFallsBackToTheVote(run(Aggregators.bestOfN(never), one, new TestContext(replying("x"))), one,
                     "only one candidate");
+        }
+    }
+
+    // ---------------------------------------------------------------- what every thinking aggregator shares
+
+    @Nested
+    class SharedSkeleton {
+
+        @Test
+        void tooFewCandidatesFallBackWithoutACallSayingWhy() {
+            Ballots none = ballots(QUESTION, ballot(0, null, "  "), ballot(1, null, ""));
+            Ballots one = ballots(QUESTION, ballot(0, "4", "It is 4."), ballot(1, null, "no idea"));
+            Verifier never = (c, bl, ctx) -> {
+                throw new AssertionError("should not be called");
+            };
+            TestContext ctx = new TestContext(replying("Sources: 1\nCandidate 1"));
+            Map<Aggregator, List<String>> reasons = Map.of(
+                    Aggregators.universalSelfConsistency(),
+                    List.of("no candidate to judge", "only one candidate: no judge call needed"),
+                    Aggregators.synthesis(),
+                    List.of("no candidate to merge", "only one candidate: no synthesis call needed"),
+                    Aggregators.bestOfN(never),
+                    List.of("no candidate to score", "only one candidate: no verifier call needed"));
+            reasons.forEach((aggregator, why) -> {
+                Decision d0 = run(aggregator, none, ctx);
+                assertFallsBackToTheVote(d0, none, why.get(0));
+                assertThat(d0.provenance().fallback()).contains(why.get(0));
+                Decision d1 = run(aggregator, one, ctx);
+                assertFallsBackToTheVote(d1, one, why.get(1));
+                assertThat(d1.provenance().fallback()).contains(why.get(1));
+            });
+            assertThat(ctx.calls).isEmpty();
+        }
+
+        @Test
+        void aCallThatFailsFallsBackNamingTheCall() {
+            Ballots b = threeBallots();
+            assertThat(run(Aggregators.universalSelfConsistency(), b, new TestContext(failing()))
+                    .provenance().fallback()).contains("judge call failed: judge-engine: overloaded");
+            assertThat(run(Aggregators.synthesis(), b, new TestContext(failing()))
+                    .provenance().fallback()).contains("synthesis call failed: judge-engine: overloaded");
+            TestContext refused = new TestContext(replying("Sources: 1\nIt is 4."));
+            refused.refusal = new IllegalStateException("deadline passed");
+            assertThat(run(Aggregators.synthesis(), b, refused).provenance().fallback())
+                    .contains("synthesis call failed: deadline passed");
+        }
+    }
+
+    // ---------------------------------------------------------------- long candidates in prompts
+
+    @Nested
+    class LongCandidates {
+
+        /** A text of {@code length} characters: a recognisable head, a filler of dots and a recognisable tail. */
+        String text(int length) {
+            String head = "HEAD-START ";
+            String tail = " TAIL-END";
+            return head + ".".repeat(length - head.length() - tail.length()) + tail;
+        }
+
+        @Test
+        void aCandidateUpToTheLimitGoesInWhole() {
+            String t = text(Prompts.CANDIDATE_CHARS);
+            assertThat(Prompts.excerpt(t)).isSameAs(t);
+            assertThat(Prompts.excerpt("short")).isEqualTo("short");
+        }
+
+        @Test
+        void aLongerCandidateKeepsItsHeadAndTailWithAMarker() {
+            assertThat(Prompts.CANDIDATE_HEAD_CHARS).isEqualTo(3000);
+            assertThat(Prompts.CANDIDATE_TAIL_CHARS).isEqualTo(1000);
+            String t = text(10_000);
+            String e = Prompts.excerpt(t);
+            assertThat(e).isEqualTo(t.substring(0, 3000) + "\n[... 6000 characters left out ...]\n"
+                    + t.substring(9000));
+            assertThat(e).startsWith("HEAD-START ").endsWith(" TAIL-END");
+
+            String justOver = text(Prompts.CANDIDATE_CHARS + 1);
+            assertThat(Prompts.excerpt(justOver)).contains("\n[... 1 characters left out ...]\n")
+                    .startsWith(justOver.substring(0, 3000)).endsWith(justOver.substring(3001));
+        }
+
+        @Test
+        void aCutNeverSplitsASurrogatePair() {
+            String smile = "\uD83D\uDE00";
+            // the head ends in the middle of the pair at 2999..3000; the tail starts in the middle of another
+            String t = "a".repeat(2999) + smile + "b".repeat(5000) + smile + "c".repeat(999);
+            assertThat(t.length()).isEqualTo(2999 + 2 + 5000 + 2 + 999);
+            String e = Prompts.excerpt(t);
+            assertThat(e).startsWith("a".repeat(2999) + "\n[... ")
+                    .endsWith("...]\n" + "c".repeat(999));
+            assertThat(e).contains("[... " + (t.length() - 2999 - 999) + " characters left out ...]");
+            assertThat(e.chars().filter(c -> Character.isSurrogate((char) c)).count()).isZero();
+        }
+
+        @Test
+        void judgeSynthesiserAndRaterSeeOnlyTheExcerptButTheDecisionKeepsTheFullText() {
+            String huge = "My working, at great length. " + "blah ".repeat(20_000) + "The answer is 4.";
+            Ballots b = ballots(QUESTION, ballot(0, "4", huge), ballot(1, "5", "It is 5."));
+            String excerpt = Prompts.excerpt(huge);
+            assertThat(excerpt).hasSizeLessThan(Prompts.CANDIDATE_CHARS + 50);
+
+            TestContext judge = new TestContext(replying("Candidate 1"));
+            Decision d = run(Aggregators.universalSelfConsistency(), b, judge);
+            assertThat(d.text()).isEqualTo(huge);
+            String user = user(judge.onlyRequest());
+            assertThat(user).contains(excerpt).contains("characters left out").contains("It is 5.")
+                    .contains("My working, at great length.").contains("The answer is 4.");
+            assertThat(user.length()).isLessThan(Prompts.CANDIDATE_CHARS + 2000);
+
+            TestContext synthesiser = new TestContext(replying("Sources: 1\nIt is 4."));
+            run(Aggregators.synthesis(), b, synthesiser);
+            assertThat(user(synthesiser.onlyRequest())).contains(excerpt).doesNotContain(huge);
+
+            TestContext rater = new TestContext(replying("Score: 5/10"));
+            run(Aggregators.bestOfN(Verifiers.llmRating()), b, rater);
+            assertThat(rater.calls).hasSize(2).anySatisfy(c -> assertThat(user(c.request())).contains(excerpt));
+            assertThat(rater.calls).allSatisfy(c -> assertThat(user(c.request())).doesNotContain(huge));
+        }
+    }
+
+    // ---------------------------------------------------------------- shares under a weighted vote
+
+    @Nested
+    class WeightedShares {
+
+        Ballot weighted(int ordinal, String key, String text, double weight) {
+            Ballot b = ballot(ordinal, key, text);
+            return new Ballot(b.candidate(), new Vote(b.agentId(), ordinal, b.vote().answer(), weight));
+        }
+
+        /**
+         * agent-1 and agent-3 say 4 with weight 0.5 each, agent-2 says 5 with weight 3: by weight 5 leads with 3/4,
+         * by count 4 would lead with 2/3.
+         */
+        Ballots weightedBallots(String method) {
+            List<Ballot> bs = List.of(
+                    weighted(0, "4", "2 + 2 = 4. The answer is 4.", 0.5),
+                    weighted(1, "5", "I think it is 5. The answer is 5.", 3.0),
+                    weighted(2, "4", "Two plus two makes four. The answer is 4.", 0.5));
+            Tally tally = Tally.of(bs.stream().map(Ballot::vote).toList());
+            AnswerCount leader = tally.weightedRanking().get(0);
+            Decision vote = Votes.decision(method, leader.answer(), leader.weight() / tally.answeredWeight(), bs);
+            return new Ballots(QUESTION, bs, tally, vote);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"weighted", "weighted:sequence", "weighted:lowest-group"})
+        void aJudgesChoiceGetsItsAnswersShareByWeight(String method) {
+            Ballots b = weightedBallots(method);
+            assertThat(b.vote().share()).isEqualTo(0.75);
+            Decision one = run(Aggregators.universalSelfConsistency(), b, new TestContext(replying("Candidate 1")));
+            assertThat(one.answer()).contains(Answer.of("4"));
+            assertThat(one.share()).isCloseTo(0.25, within(1e-12));
+            Decision two = run(Aggregators.universalSelfConsistency(), b, new TestContext(replying("Candidate 2")));
+            assertThat(two.share()).isCloseTo(0.75, within(1e-12)).isEqualTo(b.vote().share());
+
+            Verifier prefersThree = Verifiers.of((q, t) -> t.startsWith("Two plus two") ? 1.0 : 0.0);
+            Decision best = run(Aggregators.bestOfN(prefersThree), b, new TestContext(replying("x")));
+            assertThat(best.provenance().basis()).containsExactly("agent-3");
+            assertThat(best.share()).isCloseTo(0.25, within(1e-12));
+        }
+
+        @Test
+        void aSynthesisGetsItsBasisShareByWeight() {
+            Ballots b = weightedBallots("weighted");
+            Decision d = run(Aggregators.synthesis(), b, new TestContext(replying("Sources: 1, 3\nIt is 4.")));
+            assertThat(d.provenance().basis()).containsExactly("agent-1", "agent-3");
+            assertThat(d.share()).isCloseTo(0.25, within(1e-12));
+        }
+
+        @Test
+        void aVoteThatCountsKeepsSharesByCount() {
+            Ballots b = weightedBallots("majority");
+            Decision d = run(Aggregators.universalSelfConsistency(), b, new TestContext(replying("Candidate 1")));
+            assertThat(d.share()).isCloseTo(2.0 / 3, within(1e-12));
+            Decision s = run(Aggregators.synthesis(), b, new TestContext(replying("Sources: 1, 3\nIt is 4.")));
+            assertThat(s.share()).isCloseTo(2.0 / 3, within(1e-12));
         }
     }
 

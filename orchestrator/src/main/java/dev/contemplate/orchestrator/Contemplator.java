@@ -5,6 +5,7 @@ import dev.contemplate.agents.Conversation;
 import dev.contemplate.agents.Deliberation;
 import dev.contemplate.agents.Team;
 import dev.contemplate.aggregation.Aggregator;
+import dev.contemplate.aggregation.Aggregators;
 import dev.contemplate.aggregation.AnswerExtractor;
 import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.aggregation.StoppingRules;
@@ -58,7 +59,10 @@ public final class Contemplator {
     private Contemplator(Builder b) {
         InferenceEngine engine = Objects.requireNonNull(b.engine, "an engine is required: call engine(...)");
         Voting voting = b.voting != null ? b.voting : Votings.semantic();
-        this.config = new Orchestration.Config(engine, b.team.agents(), b.deliberation, voting, b.aggregator,
+        Aggregator aggregator = b.aggregator != null ? b.aggregator
+                : b.judgeEngine != null ? Aggregators.synthesis(b.judgeEngine)
+                : Aggregator.vote();
+        this.config = new Orchestration.Config(engine, b.team.agents(), b.deliberation, voting, aggregator,
                 b.rule, b.scheduling, b.clock, b.retry);
         this.budget = b.budget;
         this.defaultMode = b.mode;
@@ -182,7 +186,8 @@ public final class Contemplator {
         private Team team = Team.builder().size(5).build();
         private Deliberation deliberation = Deliberation.independent();
         private @Nullable Voting voting;
-        private Aggregator aggregator = Aggregator.vote();
+        private @Nullable Aggregator aggregator;
+        private @Nullable InferenceEngine judgeEngine;
         private StoppingRule rule = StoppingRules.beta(0.95);
         private Budget budget = Budget.unlimited();
         private Scheduling scheduling = Scheduling.allAtOnce();
@@ -232,7 +237,8 @@ public final class Contemplator {
 
         /**
          * Sets the last step, which sees the candidates and may call a judge, a synthesiser or a verifier within the
-         * remaining budget (default: {@link Aggregator#vote()}, the vote's own decision; see {@code Aggregators}).
+         * remaining budget (default: {@link Aggregator#vote()}, the vote's own decision, or a synthesis on the
+         * {@link #judgeEngine judge engine} when one is set; see {@link Aggregators}).
          */
         public Builder aggregator(Aggregator value) {
             this.aggregator = Objects.requireNonNull(value, "aggregator");
@@ -254,6 +260,16 @@ public final class Contemplator {
         /** Sets when agents start in CONTEMPLATE mode (default: all at once). */
         public Builder scheduling(Scheduling value) {
             this.scheduling = Objects.requireNonNull(value, "scheduling");
+            return this;
+        }
+
+        /**
+         * Sets an engine for merging answers: when no {@link #aggregator} is set, candidates are merged by
+         * {@link Aggregators#synthesis(InferenceEngine)} on this engine, one more call within the same budget (falling
+         * back to the vote, and saying so, when it fails or the deadline comes).
+         */
+        public Builder judgeEngine(InferenceEngine value) {
+            this.judgeEngine = Objects.requireNonNull(value, "judgeEngine");
             return this;
         }
 

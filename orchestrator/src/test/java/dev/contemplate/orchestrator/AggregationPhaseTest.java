@@ -269,6 +269,17 @@ class AggregationPhaseTest {
         assertThat(engine.started()).isEqualTo(1);
     }
 
+    @Test
+    void aJudgeEngineMakesSynthesisTheDefaultLastStep() {
+        ScriptedEngine engine = ScriptedEngine.constant(Script.text("x", Duration.ZERO));
+        ScriptedEngine judge = ScriptedEngine.constant(Script.text("y", Duration.ZERO));
+        assertThat(Contemplator.builder().engine(engine).build().aggregator().name()).isEqualTo("vote");
+        assertThat(Contemplator.builder().engine(engine).judgeEngine(judge).build().aggregator().name())
+                .isEqualTo("synthesis");
+        assertThat(Contemplator.builder().engine(engine).judgeEngine(judge).aggregator(MERGER).build().aggregator())
+                .isSameAs(MERGER);
+    }
+
     private static int indexOf(List<ContemplationEvent> events, Class<?> type) {
         for (int i = 0; i < events.size(); i++) {
             if (type.isInstance(events.get(i))) {

@@ -44,6 +44,22 @@ class EmbeddedEngineTest {
     }
 
     @Test
+    void theWeightedVoteCountsTheSameSamplesAsTheMajorityAndWeighsThemByTheModelsConfidence() {
+        JsonNode plain = Cli.run("ask", "-n", "9", "--seed", "3", "--stop", "fixed", "--json", "1+1+1+1").json();
+        JsonNode weighted = Cli.run("ask", "-n", "9", "--seed", "3", "--stop", "fixed", "--vote", "weighted",
+                "--json", "1+1+1+1").json();
+        assertThat(weighted.path("votes")).isEqualTo(plain.path("votes"));
+        assertThat(plain.path("decidedBy").path("method").asText()).isEqualTo("majority");
+        assertThat(weighted.path("decidedBy").path("method").asText()).isEqualTo("weighted");
+        assertThat(weighted.path("vote").asText()).isEqualTo("weighted");
+        // the model's probabilities are below 1, so the weighted share of a split vote is not the count share
+        int leader = plain.path("votes").path(plain.path("answer").asText()).asInt();
+        if (leader < 9) {
+            assertThat(weighted.path("confidence").asDouble()).isNotEqualTo(plain.path("confidence").asDouble());
+        }
+    }
+
+    @Test
     void benchOverTheEmbeddedModelSkipsQuestionsItCannotRead() throws IOException {
         Path file = dir.resolve("arith.jsonl");
         Files.write(file, List.of(
