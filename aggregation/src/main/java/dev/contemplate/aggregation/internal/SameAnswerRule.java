@@ -1,8 +1,7 @@
 package dev.contemplate.aggregation.internal;
 
 import dev.contemplate.aggregation.SemanticOptions;
-import dev.contemplate.aggregation.internal.AnswerAnalyzer.Analysis;
-import dev.contemplate.aggregation.internal.AnswerAnalyzer.Polarity;
+import dev.contemplate.aggregation.internal.Analysis.Polarity;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -18,15 +17,15 @@ import java.util.function.Function;
  *
  * @param options the thresholds
  */
-public record SameAnswerRule(SemanticOptions options) {
+record SameAnswerRule(SemanticOptions options) {
 
     /** @throws NullPointerException if {@code options} is null */
-    public SameAnswerRule {
+    SameAnswerRule {
         Objects.requireNonNull(options, "options");
     }
 
     /** Why two answers were judged the same or different. */
-    public enum Reason {
+    enum Reason {
         /** Opposite yes/no. */
         POLARITY,
         /** One negates what the other asserts. */
@@ -52,7 +51,7 @@ public record SameAnswerRule(SemanticOptions options) {
      * @param reason the step of the rule that decided
      * @param score the cosine similarity that decided, or NaN when no similarity was involved
      */
-    public record Verdict(boolean same, Reason reason, double score) {
+    record Verdict(boolean same, Reason reason, double score) {
     }
 
     /**
@@ -60,9 +59,9 @@ public record SameAnswerRule(SemanticOptions options) {
      *
      * @param analysis the answer's tokens
      * @param vector the embedding of its answer-bearing text ({@link Analysis#coreText()}, or the whole text when
-     *     that is empty), L2-normalised
+     *     that is empty), L2-normalised; never modified
      */
-    public record Embedded(Analysis analysis, float[] vector) {
+    record Embedded(Analysis analysis, float[] vector) {
     }
 
     /**
@@ -73,7 +72,7 @@ public record SameAnswerRule(SemanticOptions options) {
      * @param phrases embeds a short phrase (L2-normalised); called only for answers that differ in a few words
      * @return the verdict
      */
-    public Verdict judge(Embedded a, Embedded b, Function<String, float[]> phrases) {
+    Verdict judge(Embedded a, Embedded b, Function<String, float[]> phrases) {
         Analysis x = a.analysis();
         Analysis y = b.analysis();
         if (x.polarity() != Polarity.NONE && y.polarity() != Polarity.NONE && x.polarity() != y.polarity()) {
@@ -106,7 +105,7 @@ public record SameAnswerRule(SemanticOptions options) {
     }
 
     /** Returns the cosine similarity of two L2-normalised vectors. */
-    public static double cosine(float[] u, float[] v) {
+    static double cosine(float[] u, float[] v) {
         double dot = 0;
         for (int i = 0; i < u.length; i++) {
             dot += (double) u[i] * v[i];
@@ -195,7 +194,7 @@ public record SameAnswerRule(SemanticOptions options) {
         return out;
     }
 
-    /** Returns the tokens of {@code a} that {@code b} lacks, words compared with {@link AnswerAnalyzer#sameWord}. */
+    /** Returns the tokens of {@code a} that {@code b} lacks, words compared with {@link Stemmer#sameWord}. */
     private static Set<String> minus(Set<String> a, Set<String> b) {
         Set<String> d = new LinkedHashSet<>();
         for (String t : a) {
@@ -204,7 +203,7 @@ public record SameAnswerRule(SemanticOptions options) {
             }
             boolean found = false;
             for (String u : b) {
-                if (AnswerAnalyzer.sameWord(t, u) || valuesMatch(t, u)) {
+                if (Stemmer.sameWord(t, u) || valuesMatch(t, u)) {
                     found = true;
                     break;
                 }

@@ -31,9 +31,9 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@link ContemplatingChatModel} and {@link ContemplatingStreamingChatModel} share: the settings, the model-name
- * grammar, the checks of a request, the mapping of LangChain4j messages to a {@link Conversation} and of a
- * {@link Verdict} to a {@link ChatResponse}. Not part of the public API.
+ * What {@link ContemplatingChatModel} and {@link ContemplatingStreamingChatModel} share: the settings and the builder
+ * options that set them, the model-name grammar, the checks of a request, the mapping of LangChain4j messages to a
+ * {@link Conversation} and of a {@link Verdict} to a {@link ChatResponse}. Not part of the public API.
  */
 final class ChatContemplation {
 
@@ -54,7 +54,8 @@ final class ChatContemplation {
      * @param contemplator the contemplator
      * @param mode the mode of requests whose model name selects none
      * @param budget the budget of each request
-     * @param answerOnly whether the reply is the voted answer only instead of the verdict's full text
+     * @param answerOnly whether the reply is the answer's short display text ({@link Verdict#answer()}) instead of
+     *     the verdict's full text
      */
     record Settings(Contemplator contemplator, Mode mode, Budget budget, boolean answerOnly) {
 
@@ -75,6 +76,98 @@ final class ChatContemplation {
          */
         Route route(ChatRequest request) {
             return ChatContemplation.route(request.modelName(), mode, budget);
+        }
+    }
+
+    /**
+     * The builder options both models share, and the {@link Settings} they make; each model's builder adds its fast
+     * model and {@code build()}. Its public methods are part of both builders' public API, documented here once.
+     * Not thread-safe.
+     *
+     * @param <B> the model's builder, which each option returns
+     */
+    abstract static class SettingsBuilder<B extends SettingsBuilder<B>> {
+        private @Nullable Contemplator contemplator;
+        private Mode mode = Mode.CONTEMPLATE;
+        private @Nullable Budget budget;
+        private boolean answerOnly;
+
+        SettingsBuilder() {
+        }
+
+        /** Returns this builder as the model's builder type. */
+        abstract B self();
+
+        /**
+         * Sets the contemplator (required).
+         *
+         * @param value the contemplator that runs, votes and merges
+         * @return this builder
+         * @throws NullPointerException if {@code value} is null
+         */
+        public B contemplator(Contemplator value) {
+            this.contemplator = Objects.requireNonNull(value, "contemplator");
+            return self();
+        }
+
+        /**
+         * Sets the mode of requests whose model name selects none (default CONTEMPLATE).
+         *
+         * @param value the mode
+         * @return this builder
+         * @throws NullPointerException if {@code value} is null
+         */
+        public B mode(Mode value) {
+            this.mode = Objects.requireNonNull(value, "mode");
+            return self();
+        }
+
+        /**
+         * Sets the budget of each request (default: the contemplator's).
+         *
+         * @param value the budget
+         * @return this builder
+         * @throws NullPointerException if {@code value} is null
+         */
+        public B budget(Budget value) {
+            this.budget = Objects.requireNonNull(value, "budget");
+            return self();
+        }
+
+        /**
+         * Replies with the answer's short display text, {@link Verdict#answer()}{@code .text()}, instead of the
+         * verdict's full text (default false). That text is not always a bare answer; it depends on what decided:
+         * <ul>
+         *   <li>a vote on extracted answers (majority, weighted): the extracted answer as it appeared in the first
+         *       candidate counted for it, such as {@code 12} or {@code B} (with the exact-text extractor, that
+         *       candidate's whole text, stripped);
+         *   <li>the semantic vote: the winning cluster's display text, the text of the candidate that founded the
+         *       cluster with its whitespace collapsed, cut to 200 characters;
+         *   <li>universal self-consistency and best-of-N: the chosen candidate's answer as the vote keyed it (one of
+         *       the above), or, when the vote gave it none, its first non-blank line cut to 80 characters;
+         *   <li>synthesis: the answer the cited candidates share when they all carry the same one, else the
+         *       synthesis's first non-blank line cut to 80 characters;
+         *   <li>an aggregator that fell back to the vote: the vote's answer.
+         * </ul>
+         * A cut text ends in {@code …}. The response's metadata carries the whole verdict either way. The streaming
+         * model sends this text as one partial response, after the verdict.
+         *
+         * @param value whether to reply with the answer's display text only
+         * @return this builder
+         */
+        public B answerOnly(boolean value) {
+            this.answerOnly = value;
+            return self();
+        }
+
+        /**
+         * Returns the settings of the options set.
+         *
+         * @throws NullPointerException if no contemplator was set
+         */
+        Settings settings() {
+            Contemplator c = Objects.requireNonNull(contemplator, "a contemplator is required: call contemplator(...)");
+            return new Settings(c, mode, budget != null ? budget : c.budget(), answerOnly);
         }
     }
 
@@ -257,7 +350,7 @@ final class ChatContemplation {
         return new UnsupportedFeatureException("message " + index + " of the chat request " + what);
     }
 
-    /** Returns the reply text: the verdict's full text, or its answer's text when {@code answerOnly}. */
+    /** Returns the reply text: the verdict's full text, or its answer's display text when {@code answerOnly}. */
     static String replyText(Verdict verdict, boolean answerOnly) {
         return answerOnly ? verdict.answer().text() : verdict.text();
     }

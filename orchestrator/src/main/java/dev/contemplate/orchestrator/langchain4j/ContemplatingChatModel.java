@@ -1,7 +1,6 @@
 package dev.contemplate.orchestrator.langchain4j;
 
 import dev.contemplate.agents.Conversation;
-import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.ContemplationException;
 import dev.contemplate.orchestrator.Contemplator;
 import dev.contemplate.orchestrator.Mode;
@@ -46,8 +45,11 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  * A name that starts with {@code contemplate-} but is none of these fails with an {@link IllegalArgumentException}.
  *
- * <p><b>The response</b> tells how the reply was reached: its text is {@link Verdict#text()} (or only the voted
- * answer with {@link Builder#answerOnly(boolean)}); its token usage is the total over all agents and aggregation
+ * <p><b>The response</b> tells how the reply was reached: its text is {@link Verdict#text()} (or, with
+ * {@link Builder#answerOnly(boolean)}, the answer's short display text: the extracted answer for a vote on extracted
+ * answers, the winning cluster's display text, up to 200 characters of its founding candidate's text, for the
+ * semantic vote, the first line of the text, up to 80 characters, for a synthesis whose sources disagree; see
+ * there); its token usage is the total over all agents and aggregation
  * calls; its finish reason is {@link FinishReason#STOP} for a complete verdict, {@link FinishReason#LENGTH} when the
  * token budget cut the contemplation short and {@link FinishReason#OTHER} when the deadline did; its metadata is a
  * {@link ContemplationResponseMetadata} whose {@link ContemplationResponseMetadata#verdict() verdict()} holds the
@@ -113,38 +115,19 @@ public final class ContemplatingChatModel implements ChatModel {
         return ChatContemplation.response(verdict, settings.answerOnly());
     }
 
-    /** Builds a {@link ContemplatingChatModel}. Not thread-safe; the built model is. */
-    public static final class Builder {
-        private @Nullable Contemplator contemplator;
-        private Mode mode = Mode.CONTEMPLATE;
-        private @Nullable Budget budget;
-        private boolean answerOnly;
+    /**
+     * Builds a {@link ContemplatingChatModel}. The options it shares with the other contemplating model's builder
+     * ({@code contemplator}, {@code mode}, {@code budget}, {@code answerOnly}) return this builder. Not thread-safe;
+     * the built model is.
+     */
+    public static final class Builder extends ChatContemplation.SettingsBuilder<Builder> {
         private @Nullable ChatModel fastModel;
 
         private Builder() {
         }
 
-        /** Sets the contemplator (required). */
-        public Builder contemplator(Contemplator value) {
-            this.contemplator = Objects.requireNonNull(value, "contemplator");
-            return this;
-        }
-
-        /** Sets the mode of requests whose model name selects none (default CONTEMPLATE). */
-        public Builder mode(Mode value) {
-            this.mode = Objects.requireNonNull(value, "mode");
-            return this;
-        }
-
-        /** Sets the budget of each request (default: the contemplator's). */
-        public Builder budget(Budget value) {
-            this.budget = Objects.requireNonNull(value, "budget");
-            return this;
-        }
-
-        /** Replies with only the voted answer instead of the verdict's full text (default false). */
-        public Builder answerOnly(boolean value) {
-            this.answerOnly = value;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -163,9 +146,7 @@ public final class ContemplatingChatModel implements ChatModel {
          * @throws NullPointerException if no contemplator was set
          */
         public ContemplatingChatModel build() {
-            Contemplator c = Objects.requireNonNull(contemplator, "a contemplator is required: call contemplator(...)");
-            return new ContemplatingChatModel(new ChatContemplation.Settings(c, mode,
-                    budget != null ? budget : c.budget(), answerOnly), fastModel);
+            return new ContemplatingChatModel(settings(), fastModel);
         }
     }
 }

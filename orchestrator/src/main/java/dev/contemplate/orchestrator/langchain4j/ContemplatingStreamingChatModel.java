@@ -1,10 +1,8 @@
 package dev.contemplate.orchestrator.langchain4j;
 
 import dev.contemplate.agents.Conversation;
-import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.ContemplationEvent;
 import dev.contemplate.orchestrator.ContemplationException;
-import dev.contemplate.orchestrator.Contemplator;
 import dev.contemplate.orchestrator.Mode;
 import dev.contemplate.orchestrator.Verdict;
 import dev.langchain4j.exception.UnsupportedFeatureException;
@@ -36,7 +34,8 @@ import reactor.core.publisher.Flux;
  * {@link StreamingChatResponseHandler#onCompleteResponse(ChatResponse)} receives the response, whose text is
  * authoritative: if the synthesiser failed after streaming part of its text and the vote decided instead (see the
  * verdict's provenance), the partial responses already sent are not the final text and nothing more is streamed.
- * With {@link Builder#answerOnly(boolean)} only the voted answer is sent, as one partial response.
+ * With {@link Builder#answerOnly(boolean)} nothing streams while the answer is written: the answer's short display
+ * text (see there) is sent as one partial response once the verdict is ready.
  *
  * <p><b>Errors.</b> A request that cannot be contemplated (a malformed {@code contemplate-} model name, a last
  * message that is not a user message with text, tools, a non-text response format, a message that cannot be
@@ -201,38 +200,19 @@ public final class ContemplatingStreamingChatModel implements StreamingChatModel
         }
     }
 
-    /** Builds a {@link ContemplatingStreamingChatModel}. Not thread-safe; the built model is. */
-    public static final class Builder {
-        private @Nullable Contemplator contemplator;
-        private Mode mode = Mode.CONTEMPLATE;
-        private @Nullable Budget budget;
-        private boolean answerOnly;
+    /**
+     * Builds a {@link ContemplatingStreamingChatModel}. The options it shares with the other contemplating model's
+     * builder ({@code contemplator}, {@code mode}, {@code budget}, {@code answerOnly}) return this builder. Not
+     * thread-safe; the built model is.
+     */
+    public static final class Builder extends ChatContemplation.SettingsBuilder<Builder> {
         private @Nullable StreamingChatModel fastModel;
 
         private Builder() {
         }
 
-        /** Sets the contemplator (required). */
-        public Builder contemplator(Contemplator value) {
-            this.contemplator = Objects.requireNonNull(value, "contemplator");
-            return this;
-        }
-
-        /** Sets the mode of requests whose model name selects none (default CONTEMPLATE). */
-        public Builder mode(Mode value) {
-            this.mode = Objects.requireNonNull(value, "mode");
-            return this;
-        }
-
-        /** Sets the budget of each request (default: the contemplator's). */
-        public Builder budget(Budget value) {
-            this.budget = Objects.requireNonNull(value, "budget");
-            return this;
-        }
-
-        /** Replies with only the voted answer instead of the verdict's full text (default false). */
-        public Builder answerOnly(boolean value) {
-            this.answerOnly = value;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -251,9 +231,7 @@ public final class ContemplatingStreamingChatModel implements StreamingChatModel
          * @throws NullPointerException if no contemplator was set
          */
         public ContemplatingStreamingChatModel build() {
-            Contemplator c = Objects.requireNonNull(contemplator, "a contemplator is required: call contemplator(...)");
-            return new ContemplatingStreamingChatModel(new ChatContemplation.Settings(c, mode,
-                    budget != null ? budget : c.budget(), answerOnly), fastModel);
+            return new ContemplatingStreamingChatModel(settings(), fastModel);
         }
     }
 }

@@ -42,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -89,13 +90,23 @@ class ContemplatingChatModelStreamingTest {
                 .extractor(AnswerExtractors.numeric()).stoppingRule(StoppingRules.fixed());
     }
 
-    /** Records what a stream delivers. */
+    /**
+     * Records what a stream delivers. The handler runs on Reactor's and the engine's threads, where a thrown
+     * {@link AssertionError} would be swallowed (or taken for the handler failing), so it only counts; the tests assert
+     * on the counts, on their own thread.
+     */
     static final class Recorder implements StreamingChatResponseHandler {
         final List<String> partials = new CopyOnWriteArrayList<>();
         final List<PartialResponseContext> contexts = new CopyOnWriteArrayList<>();
         final CompletableFuture<ChatResponse> response = new CompletableFuture<>();
         final CompletableFuture<Throwable> error = new CompletableFuture<>();
         final CountDownLatch firstPartial = new CountDownLatch(1);
+        /** How many times {@link #onCompleteResponse} was called. */
+        final AtomicInteger completions = new AtomicInteger();
+        /** How many times {@link #onError} was called. */
+        final AtomicInteger errors = new AtomicInteger();
+        /** How many partial responses came after the stream had ended (with a response or an error). */
+        final AtomicInteger partialsAfterEnd = new AtomicInteger();
         private final BiConsumer<PartialResponse, PartialResponseContext> onPartial;
 
         Recorder() {
@@ -109,11 +120,13 @@ class ContemplatingChatModelStreamingTest {
         /** Models that call the plain variant (the fast model here) give no handle. */
         @Override
         public void onPartialResponse(String partial) {
+            countIfEnded();
             partials.add(partial);
         }
 
         @Override
         public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
+            countIfEnded();
             partials.add(partial.text());
             contexts.add(context);
             firstPartial.countDown();
@@ -122,20 +135,45 @@ class ContemplatingChatModelStreamingTest {
 
         @Override
         public void onCompleteResponse(ChatResponse completeResponse) {
-            if (!response.complete(completeResponse)) {
-                throw new AssertionError("completed twice");
-            }
+            completions.incrementAndGet();
+            response.complete(completeResponse);
         }
 
         @Override
         public void onError(Throwable e) {
-            if (!error.complete(e)) {
-                throw new AssertionError("failed twice", e);
+            errors.incrementAndGet();
+            error.complete(e);
+        }
+
+        private void countIfEnded() {
+            if (response.isDone() || error.isDone()) {
+                partialsAfterEnd.incrementAndGet();
             }
         }
 
+        /** Waits for the response, then asserts that the stream ended once, with it, and nothing came after. */
         ChatResponse awaitResponse() throws Exception {
-            return response.get(30, TimeUnit.SECONDS);
+            ChatResponse r = response.get(30, TimeUnit.SECONDS);
+            assertEndedOnceWith(1, 0);
+            return r;
+        }
+
+        /** Waits for the error, then asserts that the stream ended once, with it, and nothing came after. */
+        Throwable awaitError() throws Exception {
+            Throwable e = error.get(30, TimeUnit.SECONDS);
+            assertEndedOnceWith(0, 1);
+            return e;
+        }
+
+        /** Asserts that the handler heard neither a response nor an error. */
+        void assertNotEnded() {
+            assertEndedOnceWith(0, 0);
+        }
+
+        private void assertEndedOnceWith(int expectedCompletions, int expectedErrors) {
+            assertThat(completions).as("onCompleteResponse calls").hasValue(expectedCompletions);
+            assertThat(errors).as("onError calls").hasValue(expectedErrors);
+            assertThat(partialsAfterEnd).as("partial responses after the end").hasValue(0);
         }
     }
 
@@ -148,6 +186,28 @@ class ContemplatingChatModelStreamingTest {
         while (engine.active() > 0 && System.nanoTime() < until) {
             Thread.sleep(10);
         }
+    }
+
+    @Test
+    void theRecorderCatchesAStreamThatEndsTwiceOrSendsAfterTheEnd() throws Exception {
+        ChatResponse r = ChatResponse.builder().aiMessage(AiMessage.from("x")).build();
+        Recorder twice = new Recorder();
+        twice.onCompleteResponse(r);
+        twice.onCompleteResponse(r);
+        assertThatThrownBy(twice::awaitResponse).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("onCompleteResponse calls");
+
+        Recorder both = new Recorder();
+        both.onCompleteResponse(r);
+        both.onError(new IllegalStateException("late"));
+        assertThatThrownBy(both::awaitResponse).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("onError calls");
+
+        Recorder late = new Recorder();
+        late.onError(new IllegalStateException("down"));
+        late.onPartialResponse("late text");
+        assertThatThrownBy(late::awaitError).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("partial responses after the end");
     }
 
     @Test
@@ -167,6 +227,8 @@ class ContemplatingChatModelStreamingTest {
         assertThat(verdict.stopReason()).isEqualTo(StopReason.ALL_AGENTS_DONE);
         assertThat(response.tokenUsage().totalTokenCount()).isEqualTo((int) verdict.tokens().totalTokens());
         assertThat(recorder.error).isNotDone();
+        awaitIdle(engine);
+        recorder.awaitResponse();
 
         ChatResponse blocking = ContemplatingChatModel.builder().contemplator(contemplator).build()
                 .chat(ask("5+7?", null));
@@ -224,6 +286,7 @@ class ContemplatingChatModelStreamingTest {
         assertThat(recorder.partials).containsExactly("word");
         assertThat(recorder.response).isNotDone();
         assertThat(recorder.error).isNotDone();
+        recorder.assertNotEnded();
     }
 
     @Test
@@ -237,12 +300,13 @@ class ContemplatingChatModelStreamingTest {
         ContemplatingStreamingChatModel.builder().contemplator(contemplator(engine).aggregator(SYNTHESISER).build())
                 .build().chat(ask("5+7?", null), recorder);
 
-        assertThat(recorder.error.get(30, TimeUnit.SECONDS)).isSameAs(boom);
+        assertThat(recorder.awaitError()).isSameAs(boom);
         awaitIdle(engine);
         assertThat(engine.active()).isZero();
         assertThat(engine.cancelled()).isEqualTo(1);
         assertThat(recorder.partials).containsExactly("word");
         assertThat(recorder.response).isNotDone();
+        recorder.awaitError();
     }
 
     @Test
@@ -252,9 +316,11 @@ class ContemplatingChatModelStreamingTest {
         Recorder recorder = new Recorder();
         ContemplatingStreamingChatModel.builder().contemplator(contemplator(engine).build()).build()
                 .chat(ask("5+7?", null), recorder);
-        assertThat(recorder.error.get(30, TimeUnit.SECONDS)).isInstanceOf(AllAgentsFailedException.class);
+        assertThat(recorder.awaitError()).isInstanceOf(AllAgentsFailedException.class);
         assertThat(recorder.partials).isEmpty();
         assertThat(recorder.response).isNotDone();
+        awaitIdle(engine);
+        recorder.awaitError();
     }
 
     @Test
@@ -270,6 +336,7 @@ class ContemplatingChatModelStreamingTest {
         assertThat(engine.started()).isZero();
         assertThat(recorder.response).isNotDone();
         assertThat(recorder.error).isNotDone();
+        recorder.assertNotEnded();
     }
 
     @Test
