@@ -136,11 +136,6 @@ public final class SemanticVoting implements Voting {
         return new SemanticVoting(DefaultEmbeddingModel.SHARED, options, embedding);
     }
 
-    /** Returns the thresholds. */
-    SemanticOptions options() {
-        return options;
-    }
-
     @Override
     public String name() {
         return "semantic";
