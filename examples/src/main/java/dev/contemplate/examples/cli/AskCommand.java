@@ -100,7 +100,7 @@ final class AskCommand implements Callable<Integer> {
             Budget budget = Budget.builder().deadline(settings.budget()).build();
             Contemplator contemplator = setup.contemplator()
                     .team(team)
-                    .voting(settings.voting())
+                    .voting(setup.voting(settings))
                     .aggregator(settings.aggregator())
                     .stoppingRule(settings.rule())
                     .scheduling(settings.scheduling())
@@ -251,8 +251,11 @@ final class AskCommand implements Callable<Integer> {
                 + " failed" + (v.count(AgentOutcome.Status.NOT_STARTED) > 0
                         ? ", " + v.count(AgentOutcome.Status.NOT_STARTED) + " not started" : "")
                 + " (" + v.agents().size() + " planned)");
-        String votes = v.tally().counts().entrySet().stream()
-                .map(e -> e.getKey() + " (" + e.getValue() + (e.getValue() == 1 ? " vote)" : " votes)"))
+        // a cluster's key (c1, c2, ...) means nothing to a reader: show its display text instead
+        String votes = v.tally().ranking().stream()
+                .map(c -> (c.answer().key().equals(c.answer().text().strip()) ? c.answer().key()
+                        : "\"" + shorten(c.answer().text().strip(), 48) + "\"")
+                        + " (" + c.count() + (c.count() == 1 ? " vote)" : " votes)"))
                 .collect(Collectors.joining(", "));
         line(b, "Votes", votes + (v.tally().unanswered() > 0 ? "; " + v.tally().unanswered() + " without an answer"
                 : ""));
@@ -263,6 +266,11 @@ final class AskCommand implements Callable<Integer> {
         line(b, "Seed", settings.seed() + (settings.seedChosen() ? " (random; pass --seed " + settings.seed()
                 + " to repeat)" : ""));
         return b.toString();
+    }
+
+    private static String shorten(String text, int max) {
+        String line = text.replace('\n', ' ');
+        return line.length() <= max ? line : line.substring(0, max - 3) + "...";
     }
 
     private static String stopReason(Verdict v) {

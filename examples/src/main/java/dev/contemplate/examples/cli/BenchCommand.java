@@ -351,7 +351,7 @@ final class BenchCommand implements Callable<Integer> {
             int agents, long seed, Budget budget) {
         return setup.contemplator()
                 .team(setup.team(agents, seed))
-                .voting(settings.voting())
+                .voting(setup.voting(settings))
                 .aggregator(settings.aggregator())
                 .stoppingRule(rule)
                 .scheduling(settings.scheduling())

@@ -3,6 +3,9 @@ package dev.contemplate.examples.cli;
 import dev.contemplate.agents.Persona;
 import dev.contemplate.agents.PromptStyle;
 import dev.contemplate.agents.Team;
+import dev.contemplate.aggregation.SemanticOptions;
+import dev.contemplate.aggregation.Voting;
+import dev.contemplate.aggregation.Votings;
 import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.SamplingParameters;
 import dev.contemplate.inference.langchain4j.LangChain4jEngine;
@@ -253,6 +256,17 @@ final class EngineSetup implements AutoCloseable {
                 .sampling(SamplingParameters.builder().maxTokens(maxTokens).build())
                 .seed(seed)
                 .build();
+    }
+
+    /**
+     * Returns the vote of a run on this engine: {@code settings}' vote, except that a semantic vote embeds on the
+     * caller's thread on the simulated engine's virtual clock (embedding in real time on other threads would let the
+     * virtual deadline pass before any vote is counted).
+     */
+    Voting voting(RunOptions.Settings settings) {
+        Voting v = settings.voting();
+        return virtualClock != null && v.name().equals("semantic")
+                ? Votings.semantic(SemanticOptions.defaults(), Schedulers.immediate()) : v;
     }
 
     /** Returns a contemplator builder with this engine and clock. */

@@ -183,6 +183,24 @@ class AskCommandTest {
     }
 
     @Test
+    void theSimulatedEngineAnswersFreeFormQuestionsInPhrasingsThatTheSemanticVoteClusters() {
+        Cli.Result r = Cli.run("ask", "--engine", "simulated", "--vote", "semantic", "--agents", "8", "--stop",
+                "fixed", "--seed", "4", "--json", "What is the capital of Australia?");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = r.json();
+        assertThat(json.path("simulated").asBoolean()).isTrue();
+        assertThat(json.path("decidedBy").path("method").asText()).isEqualTo("semantic");
+        assertThat(json.path("agents").path("finished").asInt()).isEqualTo(8);
+        // several phrasings of fewer answers: the clusters are fewer than the distinct texts
+        java.util.Set<String> texts = new java.util.HashSet<>();
+        json.path("agentOutcomes").forEach(a -> texts.add(a.path("text").asText()));
+        assertThat(json.path("votes").size()).isLessThan(texts.size());
+        assertThat(Cli.run("ask", "--engine", "simulated", "--vote", "semantic", "--agents", "8", "--stop", "fixed",
+                "--seed", "4", "--json", "What is the capital of Australia?").json().path("text"))
+                .isEqualTo(json.path("text"));
+    }
+
+    @Test
     void judgesAndVerifiersDecideFreeFormQuestionsAndReportTheirCalls() throws IOException {
         try (OpenAiTestServer server = new OpenAiTestServer(AskCommandTest::freeForm)) {
             JsonNode usc = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model", "m",

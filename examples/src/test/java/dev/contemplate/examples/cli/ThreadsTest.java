@@ -27,6 +27,7 @@ class ThreadsTest {
                     .isZero();
         }
         assertThat(Cli.run("ask", "--engine", "simulated", "q").exitCode()).isZero();
+        assertThat(Cli.run("ask", "--engine", "simulated", "--vote", "semantic", "q").exitCode()).isZero();
         assertThat(Cli.run("ask", "-n", "3", "What is 12+30-5+7?").exitCode()).isZero();
         Set<Thread> after = nonDaemon();
         after.removeAll(before);
