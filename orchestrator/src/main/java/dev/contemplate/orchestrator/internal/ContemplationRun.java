@@ -10,7 +10,6 @@ import dev.contemplate.aggregation.Ballots;
 import dev.contemplate.aggregation.Decision;
 import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.aggregation.Tally;
-import dev.contemplate.aggregation.Vote;
 import dev.contemplate.aggregation.Voting;
 import dev.contemplate.inference.InferenceException;
 import dev.contemplate.inference.TokenUsage;
