@@ -125,6 +125,20 @@ class BenchCommandTest {
     }
 
     @Test
+    void aSemanticVoteIsScoredByTheAnswerItsReplyStates() throws IOException {
+        JsonNode majority = Cli.run("bench", "--engine", "simulated", "--dataset", arithmetic().toString(), "--agents",
+                "1,5", "--stop", "fixed", "--seed", "9", "--json").json();
+        JsonNode semantic = Cli.run("bench", "--engine", "simulated", "--dataset", arithmetic().toString(), "--agents",
+                "1,5", "--stop", "fixed", "--seed", "9", "--vote", "semantic", "--json").json();
+        assertThat(semantic.path("vote").asText()).isEqualTo("semantic");
+        // one agent: the same sample, scored by the number its reply states, as the majority scores its key
+        assertThat(semantic.path("results").get(0).path("correct").asInt())
+                .isEqualTo(majority.path("results").get(0).path("correct").asInt());
+        assertThat(semantic.path("results").get(1).path("questions").asInt()).isEqualTo(5);
+        assertThat(semantic.path("results").get(1).path("noAnswer").asInt()).isZero();
+    }
+
+    @Test
     void limitTakesTheFirstQuestions() throws IOException {
         JsonNode json = Cli.run("bench", "--engine", "simulated", "--dataset", arithmetic().toString(), "--limit", "2",
                 "--agents", "2", "--json").json();
