@@ -36,7 +36,14 @@ import picocli.CommandLine.ParentCommand;
             "",
             "Prints the answer, its confidence (its share of the votes), whether the contemplation was complete "
                     + "(or cut short by the budget) and why it stopped, what became of the agents, the votes, the "
-                    + "latency and the tokens. With --json, exactly one JSON object."},
+                    + "latency and the tokens. With --json, exactly one JSON object.",
+            "",
+            "While it runs, a live view on standard error (standard output keeps only the summary): on a terminal, "
+                    + "one line per agent (waiting, running, answered, failed or cancelled; its time, its size and "
+                    + "its answer) and the tally with the leader's share, redrawn in place; otherwise one plain line "
+                    + "per event. None with --json. The engines report no tokens while an agent runs: a running agent "
+                    + "shows its time, an answer its length in characters, and the verdict each agent's output "
+                    + "tokens."},
         footerHeading = "%nEnvironment:%n",
         footer = {
             "  " + EngineOptions.ENV_BASE_URL + "  base URL of an OpenAI-compatible server; selects the",
@@ -95,7 +102,9 @@ final class AskCommand implements Callable<Integer> {
         EngineSetup.Request request = new EngineSetup.Request(settings.seed(), agents, settings.budget(),
                 settings.temperature(), settings.maxTokens(), SimulatedScenarios.forQuestions(),
                 settings.voting().name().startsWith("weighted"));
-        try (EngineSetup setup = EngineSetup.open(config, request)) {
+        // the live view's terminal is looked for while the engine starts
+        try (LiveView.Pending pending = LiveView.prepare(run.json, parent.interactive());
+                EngineSetup setup = EngineSetup.open(config, request)) {
             Team team = setup.team(agents, settings.seed());
             Budget budget = Budget.builder().deadline(settings.budget()).build();
             Contemplator contemplator = setup.contemplator()
@@ -107,7 +116,11 @@ final class AskCommand implements Callable<Integer> {
                     .mode(settings.mode())
                     .budget(budget)
                     .build();
-            EngineSetup.Outcome outcome = setup.run(contemplator, text, settings.mode(), budget);
+            EngineSetup.Outcome outcome;
+            try (LiveView view = pending.open(parent.err(), team.agents().stream().map(Agent::id).toList(),
+                    title(agents, settings))) {
+                outcome = setup.run(contemplator, text, settings.mode(), budget, view);
+            }
             if (outcome.failure() != null) {
                 throw CliException.failed(describeFailure(outcome.failure(), setup), outcome.failure());
             }
@@ -121,6 +134,12 @@ final class AskCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
+    }
+
+    /** Returns what the live view says runs: {@code 8 agents, contemplate mode, rule beta:0.95, budget 60 s}. */
+    static String title(int agents, RunOptions.Settings settings) {
+        return agents + (agents == 1 ? " agent, " : " agents, ") + settings.mode().name().toLowerCase(Locale.ROOT)
+                + " mode, rule " + settings.rule().name() + ", budget " + Durations.format(settings.budget());
     }
 
     /** Returns the one-line cause of a contemplation without a verdict. */
@@ -274,12 +293,7 @@ final class AskCommand implements Callable<Integer> {
     }
 
     private static String stopReason(Verdict v) {
-        return switch (v.stopReason()) {
-            case RULE_SATISFIED -> "the stopping rule was satisfied";
-            case ALL_AGENTS_DONE -> "every agent ended";
-            case DEADLINE -> "the budget's deadline passed";
-            case TOKEN_BUDGET -> "the token budget was spent";
-        };
+        return ProgressLines.reason(v.stopReason());
     }
 
     private static void line(StringBuilder b, String label, String value) {

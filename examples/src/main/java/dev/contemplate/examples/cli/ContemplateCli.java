@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "contemplate", mixinStandardHelpOptions = true, versionProvider = ContemplateCli.Version.class,
         usageHelpAutoWidth = true,
-        subcommands = {AskCommand.class, BenchCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {AskCommand.class, BenchCommand.class, ReplayCommand.class, ServeCommand.class,
+            CommandLine.HelpCommand.class},
         description = {
             "Contemplate mode: N agents answer the same question in parallel over one inference engine, their "
                     + "answers are extracted and voted on, a stopping rule ends the run as soon as the outcome is "

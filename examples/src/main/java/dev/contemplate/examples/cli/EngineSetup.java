@@ -12,6 +12,7 @@ import dev.contemplate.inference.langchain4j.LangChain4jEngine;
 import dev.contemplate.inference.simulated.Scenario;
 import dev.contemplate.inference.simulated.SimulatedEngine;
 import dev.contemplate.orchestrator.Budget;
+import dev.contemplate.orchestrator.ContemplationEvent;
 import dev.contemplate.orchestrator.ContemplationException;
 import dev.contemplate.orchestrator.Contemplator;
 import dev.contemplate.orchestrator.Mode;
@@ -29,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -276,9 +278,26 @@ final class EngineSetup implements AutoCloseable {
 
     /** Runs one contemplation to its verdict or failure, measuring its latency on this setup's clock. */
     Outcome run(Contemplator contemplator, String question, Mode mode, Budget budget) {
+        return run(contemplator, question, mode, budget, event -> { });
+    }
+
+    /**
+     * Runs one contemplation to its verdict or failure, as {@link #run(Contemplator, String, Mode, Budget)} does,
+     * handing each of its {@linkplain Contemplator#events events} to {@code listener} as it happens: on the engine's
+     * threads in real time, on the caller's thread while the simulated engine's virtual clock is advanced. The
+     * listener must not throw.
+     */
+    Outcome run(Contemplator contemplator, String question, Mode mode, Budget budget,
+            Consumer<ContemplationEvent> listener) {
         long start = now();
         AtomicLong end = new AtomicLong(Long.MIN_VALUE);
-        Mono<Verdict> call = contemplator.contemplate(question, mode, budget).doOnTerminate(() -> end.set(now()));
+        // what Contemplator.contemplate does, with the events seen on the way
+        Mono<Verdict> call = contemplator.events(question, mode, budget)
+                .doOnNext(listener)
+                .ofType(ContemplationEvent.VerdictReady.class)
+                .map(ContemplationEvent.VerdictReady::verdict)
+                .single()
+                .doOnTerminate(() -> end.set(now()));
         try {
             Verdict v;
             if (virtualClock == null) {

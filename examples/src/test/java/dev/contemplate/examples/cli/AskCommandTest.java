@@ -244,8 +244,13 @@ class AskCommandTest {
                     "please fail");
             assertThat(r.exitCode()).isEqualTo(ExitCodes.NO_ANSWER);
             assertThat(r.out()).isEmpty();
-            assertThat(r.errLines()).hasSize(1);
-            assertThat(r.err()).startsWith("contemplate ask: no answer: every agent failed: 3 agents failed:");
+            // the live view's plain lines come first (three agents started and failed), then one line of error
+            assertThat(r.progressLines()).filteredOn(l -> l.contains(" failed after ")).hasSize(3);
+            assertThat(r.progressLines()).last().asString().endsWith("stopped: every agent ended");
+            assertThat(r.messageLines()).hasSize(1);
+            assertThat(r.messageLines().get(0)).startsWith(
+                    "contemplate ask: no answer: every agent failed: 3 agents failed:");
+            assertThat(r.errLines()).last().isEqualTo(r.messageLines().get(0));
         }
     }
 
@@ -253,8 +258,11 @@ class AskCommandTest {
     void aTimeoutWithoutAnyAnswerIsOneLineWithExitCode1() {
         Cli.Result r = Cli.run("ask", "--engine", "simulated", "--budget", "100ms", "What is 2+2?");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.NO_ANSWER);
-        assertThat(r.errLines()).singleElement().asString()
+        // the live view's plain lines come first, then one line of error
+        assertThat(r.progressLines()).last().asString().endsWith("stopped: the budget's deadline passed");
+        assertThat(r.messageLines()).singleElement().asString()
                 .contains("no agent answered within the budget of 100 ms");
+        assertThat(r.errLines()).last().isEqualTo(r.messageLines().get(0));
     }
 
     @Test

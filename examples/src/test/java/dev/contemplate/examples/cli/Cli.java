@@ -11,6 +11,9 @@ final class Cli {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A plain progress line of {@code ask}'s live view: the time since the start, then what happened. */
+    static final java.util.regex.Pattern PROGRESS = java.util.regex.Pattern.compile("\\[ *\\d+\\.\\d{3}s\\] \\S.*");
+
     /**
      * The result of one run.
      *
@@ -34,6 +37,16 @@ final class Cli {
         /** Returns the lines of standard error. */
         java.util.List<String> errLines() {
             return err.lines().toList();
+        }
+
+        /** Returns the plain progress lines of {@code ask}'s live view on standard error: {@code [  0.120s] ...}. */
+        java.util.List<String> progressLines() {
+            return err.lines().filter(l -> PROGRESS.matcher(l).matches()).toList();
+        }
+
+        /** Returns the other lines of standard error: messages and errors. */
+        java.util.List<String> messageLines() {
+            return err.lines().filter(l -> !PROGRESS.matcher(l).matches()).toList();
         }
     }
 

@@ -5,6 +5,7 @@ import dev.contemplate.inference.Message;
 import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.Contemplator;
 import dev.contemplate.orchestrator.Mode;
+import dev.contemplate.orchestrator.ModelName;
 import dev.contemplate.orchestrator.Verdict;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -25,7 +26,6 @@ import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -37,13 +37,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class ChatContemplation {
 
-    /** The model name that selects contemplate mode, and the prefix of its variants. */
-    static final String NAME = "contemplate";
+    /** The model name that selects contemplate mode, and the prefix of its variants (grammar: {@link ModelName}). */
+    static final String NAME = ModelName.NAME;
 
     private static final String PREFIX = NAME + "-";
-
-    private static final String GRAMMAR = NAME + ", " + PREFIX + "contemplate, " + PREFIX + "auto, " + PREFIX
-            + "fast or " + PREFIX + "N with N >= 1";
 
     private ChatContemplation() {
     }
@@ -189,59 +186,13 @@ final class ChatContemplation {
      *     these
      */
     static Route route(@Nullable String modelName, Mode mode, Budget budget) {
-        if (modelName == null) {
-            return new Route(mode, budget);
-        }
-        String name = modelName.strip().toLowerCase(Locale.ROOT);
-        if (name.equals(NAME)) {
-            return new Route(Mode.CONTEMPLATE, budget);
-        }
-        if (!name.startsWith(PREFIX)) {
-            return new Route(mode, budget);
-        }
-        String variant = name.substring(PREFIX.length());
-        switch (variant) {
-            case "contemplate":
-                return new Route(Mode.CONTEMPLATE, budget);
-            case "auto":
-                return new Route(Mode.AUTO, budget);
-            case "fast":
-                return new Route(Mode.FAST, budget);
-            default:
-                int agents = agents(modelName, variant);
-                return new Route(Mode.CONTEMPLATE, new Budget(budget.deadline(),
-                        Math.min(agents, budget.maxAgents()), budget.maxTotalTokens()));
-        }
-    }
-
-    private static int agents(String modelName, String variant) {
-        if (variant.isEmpty() || !variant.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw malformed(modelName, "");
-        }
-        int n;
-        try {
-            n = Integer.parseInt(variant);
-        } catch (NumberFormatException e) {
-            throw malformed(modelName, ": the number of agents is too large");
-        }
-        if (n < 1) {
-            throw malformed(modelName, ": the number of agents must be at least 1");
-        }
-        return n;
-    }
-
-    private static IllegalArgumentException malformed(String modelName, String why) {
-        return new IllegalArgumentException("malformed contemplate model name '" + modelName + "'" + why
-                + "; valid: " + GRAMMAR);
+        return ModelName.parse(modelName).map(n -> new Route(n.mode(), n.budget(budget)))
+                .orElseGet(() -> new Route(mode, budget));
     }
 
     /** Returns whether {@code modelName} is one of the names {@link #route} reads. */
     static boolean isContemplateName(@Nullable String modelName) {
-        if (modelName == null) {
-            return false;
-        }
-        String name = modelName.strip().toLowerCase(Locale.ROOT);
-        return name.equals(NAME) || name.startsWith(PREFIX);
+        return ModelName.isContemplateName(modelName);
     }
 
     /**

@@ -1,0 +1,261 @@
+package dev.contemplate.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.contemplate.aggregation.Answer;
+import dev.contemplate.aggregation.Provenance;
+import dev.contemplate.aggregation.Tally;
+import dev.contemplate.aggregation.Vote;
+import dev.contemplate.inference.TokenUsage;
+import dev.contemplate.orchestrator.AgentOutcome;
+import dev.contemplate.orchestrator.ContemplationEvent;
+import dev.contemplate.orchestrator.Mode;
+import dev.contemplate.orchestrator.NoAnswerException;
+import dev.contemplate.orchestrator.StopReason;
+import dev.contemplate.orchestrator.Verdict;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jline.utils.ScreenTerminal;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ask}'s live view rendered from a scripted contemplation: plain lines, and the frame a terminal shows, read
+ * back from JLine's virtual screen (a VT100 emulator), so what is checked is what a person would see.
+ */
+class LiveViewTest {
+
+    private static final List<String> TEAM = List.of("agent-1", "agent-2", "agent-3", "agent-4", "agent-5",
+            "agent-6");
+
+    /** A semantic vote's clusters: their keys mean nothing to a reader, their texts are what is shown. */
+    private static final Answer CANBERRA = new Answer("c1",
+            "The capital of Australia is Canberra, not Sydney as many believe.");
+    private static final Answer SYDNEY = new Answer("c2", "Sydney");
+    private static final String CANBERRA_SHORT = "\"The capital of Australia is Canberra,...\"";
+
+    private static Duration ms(long millis) {
+        return Duration.ofMillis(millis);
+    }
+
+    private static Vote vote(int ordinal, Answer answer) {
+        return new Vote("agent-" + (ordinal + 1), ordinal, Optional.ofNullable(answer));
+    }
+
+    /** Five of six agents start; the first answers, the second replies without an answer. */
+    private static List<ContemplationEvent> running() {
+        return List.of(
+                new ContemplationEvent.AgentStarted("agent-1", ms(0)),
+                new ContemplationEvent.AgentStarted("agent-2", ms(0)),
+                new ContemplationEvent.AgentStarted("agent-3", ms(10)),
+                new ContemplationEvent.AgentStarted("agent-4", ms(20)),
+                new ContemplationEvent.AgentStarted("agent-5", ms(30)),
+                new ContemplationEvent.CandidateProduced("agent-1", CANBERRA.text(), Optional.of(CANBERRA), ms(120)),
+                new ContemplationEvent.TallyUpdated(Tally.of(List.of(vote(0, CANBERRA))), ms(120)),
+                new ContemplationEvent.CandidateProduced("agent-2", "I cannot say.", Optional.empty(), ms(150)),
+                new ContemplationEvent.AgentFailed("agent-2", new NoAnswerException("agent-2", false), ms(150)),
+                new ContemplationEvent.TallyUpdated(Tally.of(List.of(vote(0, CANBERRA), vote(1, null))), ms(150)));
+    }
+
+    /**
+     * The fourth answers otherwise, the third like the first; the rule is satisfied: the fifth is cancelled, the sixth
+     * never starts, the verdict comes.
+     */
+    private static List<ContemplationEvent> ending() {
+        Tally two = Tally.of(List.of(vote(0, CANBERRA), vote(1, null), vote(3, SYDNEY)));
+        Tally three = Tally.of(List.of(vote(0, CANBERRA), vote(1, null), vote(3, SYDNEY), vote(2, CANBERRA)));
+        List<AgentOutcome> outcomes = List.of(
+                new AgentOutcome.Answered("agent-1", CANBERRA, CANBERRA.text(), new TokenUsage(9, 17), ms(120)),
+                new AgentOutcome.Failed("agent-2", new NoAnswerException("agent-2", false),
+                        Optional.of("I cannot say."), new TokenUsage(9, 4), ms(150)),
+                new AgentOutcome.Answered("agent-3", CANBERRA, CANBERRA.text(), new TokenUsage(9, 18), ms(180)),
+                new AgentOutcome.Answered("agent-4", SYDNEY, "Sydney", new TokenUsage(9, 2), ms(160)),
+                new AgentOutcome.Cancelled("agent-5", 3, ms(170)),
+                new AgentOutcome.NotStarted("agent-6"));
+        Verdict verdict = new Verdict("What is the capital of Australia?", Mode.CONTEMPLATE, CANBERRA,
+                CANBERRA.text(), 2 / 3.0, true, StopReason.RULE_SATISFIED, "esc:2", outcomes, three,
+                Provenance.of("semantic", List.of("agent-1", "agent-3")), new TokenUsage(36, 41), TokenUsage.ZERO,
+                ms(201));
+        return List.of(
+                new ContemplationEvent.CandidateProduced("agent-4", "Sydney", Optional.of(SYDNEY), ms(180)),
+                new ContemplationEvent.TallyUpdated(two, ms(180)),
+                new ContemplationEvent.CandidateProduced("agent-3", CANBERRA.text(), Optional.of(CANBERRA), ms(190)),
+                new ContemplationEvent.TallyUpdated(three, ms(190)),
+                new ContemplationEvent.AgentCancelled("agent-5", ms(200)),
+                new ContemplationEvent.Stopped(StopReason.RULE_SATISFIED, ms(200)),
+                new ContemplationEvent.VerdictReady(verdict));
+    }
+
+    private static List<ContemplationEvent> all() {
+        List<ContemplationEvent> events = new ArrayList<>(running());
+        events.addAll(ending());
+        return events;
+    }
+
+    @Test
+    void plainLinesAreOneLinePerEventWithoutEscapeCodesAndShowAnswersByTheirText() {
+        StringWriter out = new StringWriter();
+        try (LiveView view = LiveView.plain(new PrintWriter(out), TEAM)) {
+            all().forEach(view);
+        }
+        assertThat(out.toString().lines()).containsExactly(
+                "[  0.000s] agent-1 started",
+                "[  0.000s] agent-2 started",
+                "[  0.010s] agent-3 started",
+                "[  0.020s] agent-4 started",
+                "[  0.030s] agent-5 started",
+                "[  0.120s] agent-1 answered " + CANBERRA_SHORT + " after 0.120s (65 chars)",
+                "[  0.120s] tally: " + CANBERRA_SHORT + " leads with 1 of 1 votes (100%)",
+                "[  0.150s] agent-2 replied after 0.150s (13 chars)",
+                "[  0.150s] agent-2 failed after 0.150s: no extractable answer",
+                "[  0.150s] tally: " + CANBERRA_SHORT + " leads with 1 of 1 votes (100%); 1 without an answer",
+                "[  0.180s] agent-4 answered \"Sydney\" after 0.160s (6 chars)",
+                "[  0.180s] tally: " + CANBERRA_SHORT + " leads with 1 of 2 votes (50%); \"Sydney\" 1; 1 without an "
+                        + "answer",
+                "[  0.190s] agent-3 answered " + CANBERRA_SHORT + " after 0.180s (65 chars)",
+                "[  0.190s] tally: " + CANBERRA_SHORT + " leads with 2 of 3 votes (67%); \"Sydney\" 1; 1 without an "
+                        + "answer",
+                "[  0.200s] agent-5 cancelled after 0.170s",
+                "[  0.200s] stopped: the stopping rule was satisfied",
+                "[  0.201s] verdict: " + CANBERRA_SHORT + " (67%, semantic, complete)");
+        assertThat(out.toString()).doesNotContain("\u001b", "\"c1\"", "\"c2\"");
+    }
+
+    @Test
+    void aggregationCallsGetTheirLinesButNotTheirStreamedPieces() {
+        StringWriter out = new StringWriter();
+        try (LiveView view = LiveView.plain(new PrintWriter(out), TEAM)) {
+            view.accept(new ContemplationEvent.AggregationCallStarted("synthesis", "openai", ms(300)));
+            view.accept(new ContemplationEvent.AnswerDelta("Canberra ", ms(310)));
+            view.accept(new ContemplationEvent.AnswerDelta("it is.", ms(320)));
+            view.accept(new ContemplationEvent.AggregationCallFinished("synthesis", new TokenUsage(50, 6), ms(330)));
+            view.accept(new ContemplationEvent.AggregationCallFailed("judge", new IllegalStateException("boom"),
+                    ms(340)));
+        }
+        assertThat(out.toString().lines()).containsExactly(
+                "[  0.300s] synthesis call started on openai",
+                "[  0.330s] synthesis call finished (6 output tokens)",
+                "[  0.340s] judge call failed: boom");
+    }
+
+    @Test
+    void aTerminalShowsOneLinePerAgentAndTheTallyRedrawnInPlace() throws Exception {
+        ScreenTerminal.VirtualTerminal vt = ScreenTerminal.withTerminal("test", "xterm-256color", 120, 20);
+        AtomicLong nanos = new AtomicLong();
+        LiveView view = LiveView.terminal(vt.terminal(), TEAM, "6 agents, rule esc:2", nanos::get, false);
+        try {
+            running().forEach(view);
+            nanos.set(ms(400).toNanos()); // the wall clock runs on: the running agents' times follow it
+            view.accept(new ContemplationEvent.AgentStarted("agent-5", ms(30)));
+            assertThat(screen(vt)).containsExactly(
+                    "contemplating 6 agents, rule esc:2 | 0.4s",
+                    "  agent-1 answered      0.12s   65 chars  " + CANBERRA_SHORT,
+                    "  agent-2 failed        0.15s   13 chars  no extractable answer",
+                    "  agent-3 running       0.39s",
+                    "  agent-4 running       0.38s",
+                    "  agent-5 running       0.37s",
+                    "  agent-6 waiting",
+                    "tally " + CANBERRA_SHORT + " leads with 1 of 1 votes (100%); 1 without an answer");
+
+            ending().forEach(view);
+        } finally {
+            view.close();
+        }
+        List<String> screen = screen(vt);
+        assertThat(screen).containsExactly(
+                "contemplating 6 agents, rule esc:2 | done in 0.20s: the stopping rule was satisfied",
+                "  agent-1 answered      0.12s     17 tok  " + CANBERRA_SHORT,
+                "  agent-2 failed        0.15s      4 tok  no extractable answer",
+                "  agent-3 answered      0.18s     18 tok  " + CANBERRA_SHORT,
+                "  agent-4 answered      0.16s      2 tok  \"Sydney\"",
+                "  agent-5 cancelled     0.17s",
+                "  agent-6 not started",
+                "tally " + CANBERRA_SHORT + " leads with 2 of 3 votes (67%); \"Sydney\" 1; 1 without an answer",
+                "verdict " + CANBERRA_SHORT + " (67%, semantic, complete)");
+        assertThat(String.join("\n", screen)).doesNotContain("\"c1\"", "\"c2\"");
+    }
+
+    @Test
+    void agentsThatDoNotFitTheTerminalAreSummedUpOnOneLine() throws Exception {
+        ScreenTerminal.VirtualTerminal vt = ScreenTerminal.withTerminal("test", "xterm-256color", 60, 8);
+        List<String> team = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            team.add("agent-" + i);
+        }
+        LiveView view = LiveView.terminal(vt.terminal(), team, "30 agents", () -> 0L, false);
+        try {
+            for (int i = 1; i <= 12; i++) {
+                view.accept(new ContemplationEvent.AgentStarted("agent-" + i, ms(i)));
+            }
+        } finally {
+            view.close();
+        }
+        List<String> screen = screen(vt);
+        assertThat(screen).hasSize(7);
+        assertThat(screen.get(0)).startsWith("contemplating 30 agents");
+        assertThat(screen.get(1)).startsWith("  agent-1  running");
+        assertThat(screen.get(5)).isEqualTo("  ... 26 more agents: 8 running, 18 waiting");
+        assertThat(screen.get(6)).isEqualTo("tally no votes yet");
+        assertThat(screen).allSatisfy(line -> assertThat(line.length()).isLessThan(60));
+    }
+
+    @Test
+    void closingTheViewStopsItsClockThreadAndClosesItsTerminal() throws Exception {
+        ScreenTerminal.VirtualTerminal vt = ScreenTerminal.withTerminal("test", "xterm-256color", 80, 20);
+        LiveView view = LiveView.terminal(vt.terminal(), TEAM, "6 agents", System::nanoTime, true);
+        view.accept(new ContemplationEvent.AgentStarted("agent-1", ms(0)));
+        assertThat(clockThreads()).isNotEmpty();
+        view.close();
+        view.close();
+        assertThat(clockThreads()).isEmpty();
+        view.accept(new ContemplationEvent.AgentStarted("agent-2", ms(1))); // ignored once closed
+        List<String> screen = screen(vt);
+        assertThat(screen.get(1)).startsWith("  agent-1 running");
+        assertThat(screen.get(2)).startsWith("  agent-2 waiting");
+    }
+
+    @Test
+    void withJsonTheViewShowsNothing() {
+        StringWriter err = new StringWriter();
+        try (LiveView view = LiveView.open(true, false, new PrintWriter(err), TEAM, "6 agents")) {
+            all().forEach(view);
+        }
+        assertThat(err.toString()).isEmpty();
+        StringWriter plain = new StringWriter();
+        try (LiveView view = LiveView.open(false, false, new PrintWriter(plain), TEAM, "6 agents")) {
+            all().forEach(view);
+        }
+        assertThat(plain.toString().lines()).hasSize(all().size());
+    }
+
+    private static List<Thread> clockThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("contemplate-live-view")).toList();
+    }
+
+    /** Returns the virtual screen's text, right-trimmed, without the blank lines at the bottom. */
+    private static List<String> screen(ScreenTerminal.VirtualTerminal vt) {
+        ScreenTerminal screen = vt.screen();
+        int width = screen.getColumns();
+        int height = screen.getRows();
+        long[] cells = new long[width * height];
+        screen.dump(cells, new int[2]);
+        List<String> lines = new ArrayList<>();
+        for (int row = 0; row < height; row++) {
+            StringBuilder line = new StringBuilder();
+            for (int col = 0; col < width; col++) {
+                int c = ScreenTerminal.cellCodePoint(cells[row * width + col]);
+                line.appendCodePoint(c == 0 ? ' ' : c);
+            }
+            lines.add(line.toString().stripTrailing());
+        }
+        while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1);
+        }
+        return lines;
+    }
+}

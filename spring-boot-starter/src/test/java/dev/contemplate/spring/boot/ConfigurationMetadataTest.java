@@ -1,0 +1,97 @@
+package dev.contemplate.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.json.JsonParserFactory;
+
+/** What the jar tells IDEs and Spring Boot: the generated property metadata and the auto-configuration's entry. */
+class ConfigurationMetadataTest {
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = ConfigurationMetadataTest.class.getClassLoader().getResourceAsStream(name)) {
+            assertThat(in).as(name + " on the class path").isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> properties() throws IOException {
+        Map<String, Object> metadata = JsonParserFactory.getJsonParser()
+                .parseMap(resource("META-INF/spring-configuration-metadata.json"));
+        Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
+        for (Object p : (List<Object>) metadata.get("properties")) {
+            Map<String, Object> property = (Map<String, Object>) p;
+            byName.put((String) property.get("name"), property);
+        }
+        return byName;
+    }
+
+    @Test
+    void theGeneratedMetadataListsEveryPropertyWithItsTypeAndADescription() throws IOException {
+        Map<String, Map<String, Object>> properties = properties();
+
+        assertThat(properties).containsOnlyKeys("contemplate.enabled", "contemplate.mode", "contemplate.agents",
+                "contemplate.stopping-rule", "contemplate.vote", "contemplate.extractor", "contemplate.judge",
+                "contemplate.temperature", "contemplate.seed", "contemplate.max-tokens-per-agent", "contemplate.waves",
+                "contemplate.answer-only", "contemplate.max-in-flight", "contemplate.chat-model-bean",
+                "contemplate.streaming-chat-model-bean", "contemplate.budget.deadline",
+                "contemplate.budget.max-tokens");
+        assertThat(properties.values()).allSatisfy(p -> assertThat((String) p.get("description")).isNotBlank());
+        assertThat(properties.get("contemplate.mode").get("type")).isEqualTo("dev.contemplate.orchestrator.Mode");
+        assertThat(properties.get("contemplate.budget.deadline").get("type")).isEqualTo("java.time.Duration");
+    }
+
+    @Test
+    void theMetadataShowsTheDefaults() throws IOException {
+        Map<String, Map<String, Object>> properties = properties();
+
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        properties.forEach((name, p) -> {
+            if (p.get("defaultValue") != null) {
+                defaults.put(name, p.get("defaultValue"));
+            }
+        });
+        assertThat(defaults).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "contemplate.enabled", false,
+                "contemplate.mode", "contemplate",
+                "contemplate.agents", 5,
+                "contemplate.stopping-rule", "beta:0.95",
+                "contemplate.temperature", 0.7,
+                "contemplate.max-tokens-per-agent", 1024,
+                "contemplate.answer-only", false,
+                "contemplate.max-in-flight", 16,
+                "contemplate.budget.deadline", "60s"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSpecPropertiesOfferTheirValuesAsHints() throws IOException {
+        Map<String, Object> metadata = JsonParserFactory.getJsonParser()
+                .parseMap(resource("META-INF/spring-configuration-metadata.json"));
+        Map<String, List<Object>> hints = new LinkedHashMap<>();
+        for (Object h : (List<Object>) metadata.get("hints")) {
+            Map<String, Object> hint = (Map<String, Object>) h;
+            hints.put((String) hint.get("name"), ((List<Object>) hint.get("values")).stream()
+                    .map(v -> ((Map<String, Object>) v).get("value")).toList());
+        }
+
+        assertThat(hints).containsOnlyKeys("contemplate.stopping-rule", "contemplate.vote", "contemplate.extractor",
+                "contemplate.judge");
+        assertThat(hints.get("contemplate.vote")).contains("semantic", "majority", "weighted");
+        assertThat(hints.get("contemplate.judge")).contains("usc", "synthesis");
+        assertThat(hints.get("contemplate.stopping-rule")).contains("beta:0.95", "unassailable");
+    }
+
+    @Test
+    void theAutoConfigurationIsRegistered() throws IOException {
+        assertThat(resource("META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")
+                .lines().map(String::strip)).contains(ContemplateAutoConfiguration.class.getName());
+    }
+}
