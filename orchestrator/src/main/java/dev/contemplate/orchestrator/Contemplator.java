@@ -12,10 +12,16 @@ import dev.contemplate.aggregation.StoppingRules;
 import dev.contemplate.aggregation.Voting;
 import dev.contemplate.aggregation.Votings;
 import dev.contemplate.inference.InferenceEngine;
+import dev.contemplate.orchestrator.internal.Instrumentation;
+import dev.contemplate.orchestrator.internal.Instrumentations;
 import dev.contemplate.orchestrator.internal.Orchestration;
 import io.github.resilience4j.retry.Retry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -49,6 +55,10 @@ import reactor.core.scheduler.Schedulers;
  * join another cluster in another run); for an engine whose {@code capabilities().seeds()} is false the agents' seeds
  * are left out of their requests (the engine would refuse them), so such a run is not reproducible. Instances are
  * immutable and thread-safe; one instance serves any number of concurrent calls.
+ *
+ * <p>Metrics and observations (traces) are recorded only when a registry is passed to the builder
+ * ({@link Builder#meterRegistry}, {@link Builder#observationRegistry}); logs go through SLF4J. What is recorded is
+ * listed in {@link ContemplationObservability}; the question and the answers are never part of it.
  */
 public final class Contemplator {
 
@@ -62,8 +72,15 @@ public final class Contemplator {
         Aggregator aggregator = b.aggregator != null ? b.aggregator
                 : b.judgeEngine != null ? Aggregators.synthesis(b.judgeEngine)
                 : Aggregator.vote();
+        Set<InferenceEngine> engines = new LinkedHashSet<>();
+        engines.add(engine);
+        if (b.judgeEngine != null) {
+            engines.add(b.judgeEngine);
+        }
+        b.team.agents().forEach(a -> a.engine().ifPresent(engines::add));
+        Instrumentation instrumentation = Instrumentations.create(b.meterRegistry, b.observationRegistry, engines);
         this.config = new Orchestration.Config(engine, b.team.agents(), b.deliberation, voting, aggregator,
-                b.rule, b.scheduling, b.clock, b.retry);
+                b.rule, b.scheduling, b.clock, b.retry, instrumentation);
         this.budget = b.budget;
         this.defaultMode = b.mode;
     }
@@ -194,6 +211,8 @@ public final class Contemplator {
         private Scheduler clock = Schedulers.parallel();
         private Mode mode = Mode.CONTEMPLATE;
         private @Nullable Retry retry;
+        private @Nullable MeterRegistry meterRegistry;
+        private @Nullable ObservationRegistry observationRegistry;
 
         private Builder() {
         }
@@ -295,6 +314,32 @@ public final class Contemplator {
          */
         public Builder retry(Retry value) {
             this.retry = Objects.requireNonNull(value, "retry");
+            return this;
+        }
+
+        /**
+         * Records metrics of every contemplation in {@code value}: contemplations by outcome, agents, samples, tokens,
+         * time to verdict, deadline overrun, stop reasons and aggregation fallbacks, as listed in
+         * {@link ContemplationObservability}. Default: no metrics (nothing is recorded and no meter is registered).
+         * Tags never carry the question or answer text.
+         *
+         * @throws NullPointerException if {@code value} is null
+         */
+        public Builder meterRegistry(MeterRegistry value) {
+            this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
+            return this;
+        }
+
+        /**
+         * Records an observation of every contemplation in {@code value}, with a child observation per agent's engine
+         * call and per aggregation call, as listed in {@link ContemplationObservability}; with a tracing handler these
+         * are a contemplation span and its child spans. The contemplation's parent is the subscriber's current
+         * observation, if any. Default: no observations.
+         *
+         * @throws NullPointerException if {@code value} is null
+         */
+        public Builder observationRegistry(ObservationRegistry value) {
+            this.observationRegistry = Objects.requireNonNull(value, "observationRegistry");
             return this;
         }
 

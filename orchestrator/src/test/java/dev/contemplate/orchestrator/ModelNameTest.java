@@ -45,4 +45,34 @@ class ModelNameTest {
         assertThat(ModelName.parse("contemplate-auto").orElseThrow().budget(base)).isSameAs(base);
         assertThatThrownBy(() -> new ModelName(Mode.FAST, OptionalInt.of(2))).hasMessageContaining("FAST");
     }
+
+    @Test
+    void contemplateNAsksForNAgentsCappedAtTheCeilingNeverRefused() {
+        Budget base = Budget.builder().deadline(Duration.ofSeconds(3)).maxAgents(4).maxTotalTokens(99).build();
+        // above the budget's own limit, within the ceiling: N replaces the limit
+        assertThat(ModelName.parse("contemplate-6").orElseThrow().budget(base, 8))
+                .isEqualTo(new Budget(Duration.ofSeconds(3), 6, 99));
+        // above the ceiling: capped, not refused
+        assertThat(ModelName.parse("contemplate-50").orElseThrow().budget(base, 8))
+                .isEqualTo(new Budget(Duration.ofSeconds(3), 8, 99));
+        assertThat(ModelName.parse("contemplate-2").orElseThrow().budget(base, 8).maxAgents()).isEqualTo(2);
+        // the names without N keep the budget, whatever the ceiling
+        for (ModelName name : List.of(ModelName.CONTEMPLATE, ModelName.AUTO, ModelName.FAST)) {
+            assertThat(name.budget(base, 8)).isSameAs(base);
+        }
+        // the one-argument form: the budget is its own ceiling
+        assertThat(ModelName.agents(6).budget(base)).isEqualTo(ModelName.agents(6).budget(base, base.maxAgents()));
+        assertThatThrownBy(() -> ModelName.agents(2).budget(base, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0");
+        assertThatThrownBy(() -> ModelName.agents(0)).hasMessageContaining("0");
+    }
+
+    @Test
+    void servedNamesAreTheCanonicalNamesUpToTheCeilingAndEachParsesBack() {
+        List<ModelName> served = ModelName.served(3);
+        assertThat(served).extracting(ModelName::canonical).containsExactly("contemplate", "contemplate-auto",
+                "contemplate-fast", "contemplate-1", "contemplate-2", "contemplate-3");
+        assertThat(served).allSatisfy(n -> assertThat(ModelName.parse(n.canonical())).hasValue(n));
+        assertThatThrownBy(() -> ModelName.served(0)).hasMessageContaining("0");
+    }
 }

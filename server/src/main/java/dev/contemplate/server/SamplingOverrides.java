@@ -16,7 +16,7 @@ import java.util.OptionalLong;
  * hands them to the contemplator factory of {@link ContemplateServer.Builder#contemplators}, which applies them to its
  * team with {@link #applyTo(Team)}, and applies them itself to a pass-through generation.
  *
- * @param temperature the sampling temperature, finite and {@code >= 0}
+ * @param temperature the sampling temperature, {@code >= 0} and {@code < 1e6}
  * @param topP the nucleus mass, in (0, 1]
  * @param maxTokens the most tokens each generation writes (every agent's, or the pass-through's), at least 1
  * @param seed the base seed: agent {@code i} of a team samples with {@code seed + i}
@@ -24,6 +24,9 @@ import java.util.OptionalLong;
  */
 public record SamplingOverrides(OptionalDouble temperature, OptionalDouble topP, OptionalInt maxTokens,
         OptionalLong seed, Optional<List<String>> stop) {
+
+    /** The temperature's bound, beyond any useful value; the request's own check, {@code [0, 2]}, is tighter. */
+    private static final double MAX_TEMPERATURE = 1e6;
 
     /** Overrides nothing. */
     public static final SamplingOverrides NONE = new SamplingOverrides(OptionalDouble.empty(), OptionalDouble.empty(),
@@ -41,8 +44,9 @@ public record SamplingOverrides(OptionalDouble temperature, OptionalDouble topP,
         Objects.requireNonNull(maxTokens, "maxTokens");
         Objects.requireNonNull(seed, "seed");
         Objects.requireNonNull(stop, "stop");
-        if (temperature.isPresent() && !(temperature.getAsDouble() >= 0 && temperature.getAsDouble() < 1e6)) {
-            throw new IllegalArgumentException("temperature must be finite and >= 0 but was "
+        if (temperature.isPresent() && !(temperature.getAsDouble() >= 0
+                && temperature.getAsDouble() < MAX_TEMPERATURE)) {
+            throw new IllegalArgumentException("temperature must be >= 0 and < 1000000 (1e6) but was "
                     + temperature.getAsDouble());
         }
         if (topP.isPresent() && !(topP.getAsDouble() > 0 && topP.getAsDouble() <= 1)) {
@@ -52,11 +56,13 @@ public record SamplingOverrides(OptionalDouble temperature, OptionalDouble topP,
             throw new IllegalArgumentException("maxTokens must be >= 1 but was " + maxTokens.getAsInt());
         }
         stop = stop.map(List::copyOf);
-        stop.ifPresent(list -> list.forEach(s -> {
-            if (s.isEmpty()) {
-                throw new IllegalArgumentException("stop sequences must not be empty");
+        stop.ifPresent(list -> {
+            int empty = list.indexOf("");
+            if (empty >= 0) {
+                throw new IllegalArgumentException("stop sequences must not be empty, but sequence " + empty
+                        + " of " + list + " is");
             }
-        }));
+        });
     }
 
     /**

@@ -6,9 +6,14 @@ import static dev.contemplate.server.Harness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.contemplate.inference.EngineCapabilities;
+import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.GenerationRequest;
+import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.Message;
+import dev.contemplate.inference.PermanentInferenceException;
 import dev.contemplate.inference.SamplingParameters;
+import dev.contemplate.inference.UnsupportedCapabilityException;
 import dev.contemplate.inference.testkit.ScriptedEngine;
 import dev.contemplate.inference.testkit.ScriptedEngine.Script;
 import dev.contemplate.orchestrator.Budget;
@@ -17,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 /** {@code POST /v1/chat/completions} without streaming, and {@code GET /v1/models}, over a scripted engine. */
 class ChatCompletionsTest {
@@ -64,6 +70,19 @@ class ChatCompletionsTest {
             assertThat(agents(h, "Contemplate-6")).isEqualTo(6);
             assertThat(json(h.post(chat("contemplate-auto", "q?")).body()).path("contemplate").path("mode").asText())
                     .isEqualTo("auto");
+        }
+    }
+
+    @Test
+    void contemplateNAboveTheTeamIsCappedAtTheTeamNotRefused() {
+        ScriptedEngine engine = answering("The answer is 42.", Duration.ofMillis(1));
+        try (Harness h = Harness.start(engine, 4, b -> b)) {
+            HttpResponse<String> r = h.post(chat("contemplate-9", "What is 6*7?"));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(json(r.body()).path("contemplate").path("agents").path("planned").asInt()).isEqualTo(4);
+            assertThat(engine.started()).isEqualTo(4);
+            // still not listed: the list stops at the team's size
+            Harness.assertError(h.get("/v1/models/contemplate-9"), 404, "invalid_request_error", "model_not_found");
         }
     }
 
@@ -166,19 +185,89 @@ class ChatCompletionsTest {
 
     @Test
     void aContemplationWithoutAnAnswerIsAnErrorWithTheRightStatus() {
-        ScriptedEngine refusing = ScriptedEngine.constant(Script.failure(
-                new dev.contemplate.inference.PermanentInferenceException("scripted", "bad prompt: nope", null),
-                Duration.ofMillis(1)));
+        // the engine flags the request as unreadable (its template rejected the question): the client's fault
+        ScriptedEngine refusing = ScriptedEngine.constant(Script.failure(new PermanentInferenceException("scripted",
+                "bad prompt: nope", new IllegalArgumentException("nope")), Duration.ofMillis(1)));
         try (Harness h = Harness.start(refusing, 2, b -> b)) {
             JsonNode error = Harness.assertError(h.post(chat("contemplate-2", "q?")), 400, "invalid_request_error",
                     "engine_refused");
             assertThat(error.path("message").asText()).contains("bad prompt: nope");
+        }
+        ScriptedEngine unsupported = ScriptedEngine.constant(Script.failure(new UnsupportedCapabilityException(
+                "scripted", "seed", "this engine has no seeds"), Duration.ofMillis(1)));
+        try (Harness h = Harness.start(unsupported, 2, b -> b)) {
+            JsonNode error = Harness.assertError(h.post(chat("contemplate-2", "q?")), 400, "invalid_request_error",
+                    "engine_refused");
+            assertThat(error.path("message").asText()).contains("no seeds");
         }
         ScriptedEngine slow = answering("The answer is 1.", Duration.ofSeconds(60));
         try (Harness h = Harness.start(slow, 2, b -> b.contemplators(Harness.contemplators(slow, 2,
                 c -> c.budget(Budget.builder().deadline(Duration.ofMillis(200)).build()))))) {
             Harness.assertError(h.post(chat("contemplate-2", "q?")), 504, "server_error", "contemplation_timeout");
             Harness.await(() -> slow.active() == 0, "the agents are cancelled");
+        }
+    }
+
+    @Test
+    void aPermanentUpstreamFailureIs502WithoutEchoingTheUpstreamsMessage() {
+        // the upstream refuses the server's own key: not the client's fault, and not for the client to read
+        ScriptedEngine engine = ScriptedEngine.constant(Script.failure(new PermanentInferenceException("openai",
+                "HTTP 401: Incorrect API key provided: sk-upstream-secret", null), Duration.ofMillis(1)));
+        try (Harness h = Harness.start(engine, 2, b -> b.upstream("up", engine, SamplingParameters.defaults()))) {
+            HttpResponse<String> contemplated = h.post(chat("contemplate-2", "q?"));
+            JsonNode error = Harness.assertError(contemplated, 502, "server_error", "all_agents_failed");
+            assertThat(error.path("message").asText()).contains("2 failed");
+            assertThat(contemplated.body()).doesNotContain("sk-upstream-secret");
+            assertThat(contemplated.headers().firstValue("Retry-After")).isEmpty();
+
+            HttpResponse<String> passed = h.post(chat("up", "q?"));
+            error = Harness.assertError(passed, 502, "server_error", "upstream_error");
+            assertThat(error.path("message").asText()).contains("'openai'");
+            assertThat(passed.body()).doesNotContain("sk-upstream-secret");
+        }
+    }
+
+    @Test
+    void anUnexpectedFailureIs500WithAGenericMessage() {
+        // an engine that breaks its contract with an exception of no inference kind
+        ScriptedEngine scripted = answering("x", Duration.ZERO);
+        InferenceEngine broken = new InferenceEngine() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public EngineCapabilities capabilities() {
+                return scripted.capabilities();
+            }
+
+            @Override
+            public Flux<GenerationEvent> stream(GenerationRequest request) {
+                return Flux.error(new IllegalArgumentException("internal detail: index 7 out of bounds"));
+            }
+        };
+        try (Harness h = Harness.start(scripted, 1, b -> b.upstream("broken", broken,
+                SamplingParameters.defaults()))) {
+            HttpResponse<String> r = h.post(chat("broken", "q?"));
+            JsonNode error = Harness.assertError(r, 500, "server_error", null);
+            assertThat(error.path("message").asText()).isEqualTo("The server had an error while processing your "
+                    + "request.");
+            assertThat(r.body()).doesNotContain("internal detail");
+        }
+    }
+
+    @Test
+    void aPassThroughPastTheDeadlineIs504AndItsUpstreamCallIsCancelled() {
+        ScriptedEngine slow = answering("plain reply", Duration.ofSeconds(60));
+        try (Harness h = Harness.start(slow, 1, b -> b.contemplators(Harness.contemplators(slow, 1,
+                c -> c.budget(Budget.builder().deadline(Duration.ofMillis(200)).build())))
+                .upstream("up", slow, SamplingParameters.defaults()))) {
+            JsonNode error = Harness.assertError(h.post(chat("up", "q?")), 504, "server_error", "upstream_timeout");
+            assertThat(error.path("message").asText()).contains("'up'").contains("200 ms");
+            Harness.await(() -> slow.active() == 0, "the upstream call is cancelled");
+            assertThat(slow.cancelled()).isEqualTo(1);
+            assertThat(slow.completed()).isZero();
         }
     }
 

@@ -43,6 +43,10 @@ class ContemplateServerTest {
         assertThatThrownBy(() -> b.maxPromptChars(0)).hasMessageContaining("maxPromptChars");
         assertThatThrownBy(() -> b.apiKey("")).hasMessageContaining("apiKey");
         assertThatThrownBy(() -> b.shutdownTimeout(Duration.ofSeconds(-1))).hasMessageContaining("PT-1S");
+        assertThatThrownBy(() -> b.requestTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("requestTimeout").hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> b.maxConnections(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxConnections").hasMessageContaining("0");
         ScriptedEngine engine = answering("x", Duration.ZERO);
         assertThatThrownBy(() -> b.upstream("contemplate-3", engine, SamplingParameters.defaults()))
                 .hasMessageContaining("'contemplate-3'");

@@ -11,13 +11,17 @@ import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.testkit.ScriptedEngine;
 import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.Contemplator;
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +29,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -172,6 +179,92 @@ final class Harness implements AutoCloseable {
         public void close() throws IOException {
             socket.close();
         }
+    }
+
+    /**
+     * A raw HTTP/1.1 connection that sends exactly the bytes a test writes (a bad URL, a chunked body, half a body,
+     * several requests on one kept-alive connection) and reads what comes back. Reads wait at most 20 s.
+     */
+    static final class RawSocket implements AutoCloseable {
+        private final Socket socket;
+        private final InputStream in;
+
+        RawSocket(int port) throws IOException {
+            socket = new Socket(InetAddress.getLoopbackAddress(), port);
+            socket.setSoTimeout(20_000);
+            in = new BufferedInputStream(socket.getInputStream());
+        }
+
+        RawSocket write(String text) throws IOException {
+            socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            return this;
+        }
+
+        /** Writes a POST of {@code body} to the chat route, kept alive (HTTP/1.1's default). */
+        RawSocket post(String body) throws IOException {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            return write("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + bytes.length + "\r\n\r\n" + body);
+        }
+
+        /** Reads one response with a Content-Length body; fails if the connection ends first. */
+        Response response() throws IOException {
+            String status = line();
+            if (status == null) {
+                throw new AssertionError("the server closed the connection without a response");
+            }
+            Map<String, String> headers = new HashMap<>();
+            for (String h = line(); h != null && !h.isEmpty(); h = line()) {
+                int colon = h.indexOf(':');
+                headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
+            }
+            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+            byte[] body = in.readNBytes(length);
+            return new Response(Integer.parseInt(status.split(" ")[1]), headers,
+                    new String(body, StandardCharsets.UTF_8));
+        }
+
+        /**
+         * Reads until the server closes the connection and returns what came, waiting at most 20 s: a bounded wait
+         * for the close, not a timing assertion. A reset counts as a close.
+         */
+        String untilClosed() throws IOException {
+            StringBuilder got = new StringBuilder();
+            byte[] buffer = new byte[4096];
+            try {
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    got.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the server kept the connection open for 20 s; got: " + got, e);
+            } catch (SocketException e) {
+                // reset by the server: closed too
+            }
+            return got.toString();
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int c = in.read(); c >= 0; c = in.read()) {
+                if (c == '\n') {
+                    int end = line.length() > 0 && line.charAt(line.length() - 1) == '\r' ? line.length() - 1
+                            : line.length();
+                    return line.substring(0, end);
+                }
+                line.append((char) c);
+            }
+            return line.length() == 0 ? null : line.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** A response read from a {@link RawSocket}: its status, headers (lower-case names) and body. */
+    record Response(int status, Map<String, String> headers, String body) {
     }
 
     @Override

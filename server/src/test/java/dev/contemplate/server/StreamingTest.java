@@ -168,9 +168,36 @@ class StreamingTest {
     }
 
     @Test
+    void closingAKeptAliveConnectionCancelsTheWorkOfItsCurrentRequest() throws Exception {
+        VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+        ScriptedEngine engine = ScriptedEngine.builder().scheduler(clock)
+                .script(r -> Script.text("The answer is 42.", Duration.ofSeconds(5))).build();
+        try (Harness h = Harness.start(engine, 2, b -> b)) {
+            Harness.RawSocket c = new Harness.RawSocket(h.server.port());
+            // a first request answered in full on the connection, which stays open
+            c.post(Harness.chat("contemplate-1", "What is 6*7?"));
+            Harness.await(() -> engine.active() == 1, "the first request runs");
+            clock.advanceTimeBy(Duration.ofSeconds(5));
+            Harness.Response first = c.response();
+            assertThat(first.status()).as(first.body()).isEqualTo(200);
+            assertThat(first.headers().get("connection")).isNotEqualToIgnoringCase("close");
+            // a second on the same connection, cut by the client while its agents run
+            c.post(Harness.chat("contemplate-2", "What is 6*7?"));
+            Harness.await(() -> engine.active() == 2, "the second request runs");
+            c.close();
+            Harness.await(() -> engine.active() == 0, "the second request's generations are cancelled");
+            assertThat(engine.cancelled()).isEqualTo(2);
+            assertThat(engine.completed()).isEqualTo(1);
+        } finally {
+            clock.dispose();
+        }
+    }
+
+    @Test
     void aPassThroughStreamsTheEnginesTokensAndAnEarlyRefusalKeepsItsStatus() throws Exception {
         ScriptedEngine upstream = ScriptedEngine.builder().script(r -> r.messages().get(0).text().equals("bad")
-                ? Script.failure(new PermanentInferenceException("up", "bad prompt: no", null), Duration.ZERO)
+                ? Script.failure(new PermanentInferenceException("up", "bad prompt: no",
+                        new IllegalArgumentException("no")), Duration.ZERO)
                 : Script.text("one two three", Duration.ofMillis(3))).build();
         try (Harness h = Harness.start(upstream, 1, b -> b.upstream("up", upstream,
                 SamplingParameters.defaults()))) {
@@ -189,8 +216,8 @@ class StreamingTest {
 
     @Test
     void anErrorAfterTheStreamStartedEndsItWithAnErrorEvent() throws IOException, InterruptedException, Exception {
-        ScriptedEngine failing = ScriptedEngine.constant(Script.failure(
-                new PermanentInferenceException("scripted", "bad prompt: nope", null), Duration.ofMillis(20)));
+        ScriptedEngine failing = ScriptedEngine.constant(Script.failure(new PermanentInferenceException("scripted",
+                "bad prompt: nope", new IllegalArgumentException("nope")), Duration.ofMillis(20)));
         try (Harness h = Harness.start(failing, 2, b -> b)) {
             HttpResponse<Stream<String>> r = open(h, streamed("contemplate-2", false));
             assertThat(r.statusCode()).isEqualTo(200);

@@ -14,11 +14,16 @@ import java.util.regex.Pattern;
  */
 public final class ChoiceExtractor implements AnswerExtractor {
 
-    private static final String PHRASE = "(?i:\\banswer\\b\\s*(?:is\\b\\s*:?|[:=]))\\s*[*\"'\u201c\u2018]*";
+    /**
+     * The answer phrase. Possessive: its runs of spaces and quotes cannot share characters, and backtracking over
+     * nested runs of spaces is quadratic.
+     */
+    private static final String PHRASE =
+            "(?i:\\banswer\\b\\s*+(?:is\\b\\s*+:?|[:=]))\\s*+[*\"'\u201c\u2018]*+";
 
     private final String letters;
+    private final String lettersLower;
     private final Pattern phrase;
-    private final Pattern end;
     private final Pattern start;
     private final Pattern parenthesised;
 
@@ -29,6 +34,7 @@ public final class ChoiceExtractor implements AnswerExtractor {
      */
     public ChoiceExtractor(String letters) {
         this.letters = Objects.requireNonNull(letters, "letters");
+        this.lettersLower = letters.toLowerCase(Locale.ROOT);
         String upper = "[" + letters + "]";
         String lower = "[" + letters.toLowerCase(Locale.ROOT) + "]";
         String any = "[" + letters + letters.toLowerCase(Locale.ROOT) + "]";
@@ -36,7 +42,6 @@ public final class ChoiceExtractor implements AnswerExtractor {
         String letter = "(?:\\((" + any + ")\\)|(" + upper + ")(?![A-Za-z]))";
         // after the phrase a bare lower-case letter counts too, when nothing but punctuation follows on its line
         this.phrase = Pattern.compile(PHRASE + "(?:" + letter + "|(" + lower + ")(?=[.!)]?[ \\t]*(?:[\\r\\n]|\\z)))");
-        this.end = Pattern.compile("(?<![A-Za-z])\\**" + letter + "\\**[.!]?\\s*\\z");
         this.start = Pattern.compile("\\A\\s*\\**(?:\\((" + any + ")\\)|(" + upper + ")(?=\\**(?:[.):]|\\s*\\z)))");
         this.parenthesised = Pattern.compile("\\((" + any + ")\\)");
     }
@@ -47,7 +52,7 @@ public final class ChoiceExtractor implements AnswerExtractor {
         Objects.requireNonNull(text, "text");
         Optional<Answer> a = last(phrase.matcher(text));
         if (a.isEmpty()) {
-            a = last(end.matcher(text));
+            a = atEnd(text);
         }
         if (a.isEmpty()) {
             a = last(start.matcher(text));
@@ -56,6 +61,52 @@ public final class ChoiceExtractor implements AnswerExtractor {
             a = last(parenthesised.matcher(text));
         }
         return a;
+    }
+
+    /**
+     * A letter that ends the text: what {@code (?<![A-Za-z])\**(?:\((letter)\)|(LETTER)(?![A-Za-z]))\**[.!]?\s*\z}
+     * matches, read backwards from the end (the pattern would be tried at every position of a long run of asterisks,
+     * quadratic). The parse from the end is unique: spaces, a period or exclamation mark, asterisks and the letter
+     * are disjoint; and asterisks before the letter never stop a match, so only the character before the letter
+     * counts.
+     */
+    private Optional<Answer> atEnd(String text) {
+        int i = text.length();
+        while (i > 0 && isRegexSpace(text.charAt(i - 1))) {
+            i--;
+        }
+        if (i > 0 && (text.charAt(i - 1) == '.' || text.charAt(i - 1) == '!')) {
+            i--;
+        }
+        while (i > 0 && text.charAt(i - 1) == '*') {
+            i--;
+        }
+        int letterStart;
+        char found;
+        if (i >= 3 && text.charAt(i - 1) == ')' && text.charAt(i - 3) == '('
+                && (letters.indexOf(text.charAt(i - 2)) >= 0 || lettersLower.indexOf(text.charAt(i - 2)) >= 0)) {
+            letterStart = i - 3;
+            found = text.charAt(i - 2);
+        } else if (i >= 1 && letters.indexOf(text.charAt(i - 1)) >= 0) {
+            letterStart = i - 1;
+            found = text.charAt(i - 1);
+        } else {
+            return Optional.empty();
+        }
+        if (letterStart > 0 && isAsciiLetter(text.charAt(letterStart - 1))) {
+            return Optional.empty();
+        }
+        String f = String.valueOf(found);
+        return Optional.of(new Answer(f.toUpperCase(Locale.ROOT), f));
+    }
+
+    /** {@code \s} of a pattern without flags: {@code [ \t\n\x0B\f\r]}. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000b' || c == '\f' || c == '\r';
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     }
 
     private static Optional<Answer> last(Matcher m) {

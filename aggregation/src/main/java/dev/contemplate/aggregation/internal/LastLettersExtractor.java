@@ -18,8 +18,13 @@ public final class LastLettersExtractor implements AnswerExtractor {
     public static final LastLettersExtractor INSTANCE = new LastLettersExtractor();
 
     private static final Pattern PHRASE = Pattern.compile("\\banswer\\s+is\\b", Pattern.CASE_INSENSITIVE);
+    /**
+     * The word after the phrase: letters, each with the combining marks that follow it (an {@code e} and U+0301 is one
+     * {@code é}; the lower case of {@code İ} is {@code i} and U+0307). Possessive: the runs of spaces, quotes and
+     * letters cannot share characters, and backtracking over nested runs of spaces is quadratic.
+     */
     private static final Pattern WORD =
-            Pattern.compile("\\s*:?\\s*[\"'\u201c\u201d\u2018\u2019*]*\\s*(\\p{L}+)");
+            Pattern.compile("\\s*+:?\\s*+[\"'\u201c\u201d\u2018\u2019*]*+\\s*+(\\p{L}[\\p{L}\\p{M}]*+)");
 
     private LastLettersExtractor() {
     }

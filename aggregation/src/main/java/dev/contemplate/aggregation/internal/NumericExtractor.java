@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,7 +32,8 @@ public final class NumericExtractor implements AnswerExtractor {
 
     private static final Pattern NUMBER_PATTERN = Pattern.compile(NUMBER);
     private static final Pattern GSM8K = Pattern.compile("####\\s*(" + NUMBER + ")");
-    private static final Pattern END_HASH = Pattern.compile("#\\s*(" + NUMBER + ")\\s*\\.?\\s*\\z");
+    /** Possessive: backtracking over the nested runs of spaces around the period is quadratic. */
+    private static final Pattern END_HASH = Pattern.compile("#\\s*(" + NUMBER + ")\\s*+\\.?\\s*+\\z");
     private static final Pattern PHRASE =
             Pattern.compile("\\banswer\\b\\s*(?:is\\b\\s*:?|[:=])", Pattern.CASE_INSENSITIVE);
     private static final Pattern FRAC = Pattern.compile("\\\\[dt]?frac\\s*\\{([^{}]*)\\}\\s*\\{([^{}]*)\\}");
@@ -40,6 +42,7 @@ public final class NumericExtractor implements AnswerExtractor {
     private static final String BOXED = "\\boxed";
 
     private static final BigInteger FIVE = BigInteger.valueOf(5);
+    private static final double LOG2_FIVE = Math.log(5) / Math.log(2);
 
     private NumericExtractor() {
     }
@@ -66,28 +69,126 @@ public final class NumericExtractor implements AnswerExtractor {
 
     /**
      * Returns the exact key of one number as written ({@code "1,234"}, {@code "$0.50"}, {@code "-6/8"},
-     * {@code "50%"}), or empty when it is not a number or divides by zero.
+     * {@code "50%"}), or empty when it is not a number or divides by zero. Takes time linear in the length of a
+     * decimal (its key is made by editing its digits, not by {@link BigDecimal#stripTrailingZeros()}, which is
+     * quadratic in the number of zeros it strips), and near-linear for a fraction.
      */
     public static Optional<String> key(String token) {
-        String s = token.strip().replace('\u2212', '-').replaceAll("[$\u20ac\u00a3\u00a5%,]", "");
-        try {
-            int slash = s.indexOf('/');
-            if (slash < 0) {
-                return Optional.of(plain(new BigDecimal(s)));
+        String s = withoutDecoration(token.strip());
+        int slash = s.indexOf('/');
+        if (slash < 0) {
+            return Decimal.parse(s).map(Decimal::plain);
+        }
+        Optional<Decimal> p = Decimal.parse(s.substring(0, slash));
+        Optional<Decimal> q = Decimal.parse(s.substring(slash + 1));
+        return p.isPresent() && q.isPresent() ? ratio(p.get(), q.get()) : Optional.empty();
+    }
+
+    /**
+     * Returns {@code token} with a Unicode minus as {@code -}, without currency symbols, percent signs and thousands
+     * separators (a loop: {@code replaceAll} would compile a pattern per number, and a text may hold many).
+     */
+    private static String withoutDecoration(String token) {
+        StringBuilder b = new StringBuilder(token.length());
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            switch (c) {
+                case '$', '\u20ac', '\u00a3', '\u00a5', '%', ',' -> {
+                }
+                case '\u2212' -> b.append('-');
+                default -> b.append(c);
             }
-            return ratio(new BigDecimal(s.substring(0, slash)), new BigDecimal(s.substring(slash + 1)));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
+        }
+        return b.toString();
+    }
+
+    /**
+     * A plain decimal as written: {@code negative}, the digits without the point (leading zeros kept) and how many of
+     * them follow the point.
+     */
+    private record Decimal(boolean negative, String digits, int scale) {
+
+        /** Reads {@code [+-]?digits[.digits]} or {@code [+-]?.digits}; empty for anything else. */
+        static Optional<Decimal> parse(String s) {
+            int i = 0;
+            boolean negative = false;
+            if (i < s.length() && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
+                negative = s.charAt(i) == '-';
+                i++;
+            }
+            StringBuilder digits = new StringBuilder(s.length());
+            int scale = -1;
+            for (; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c >= '0' && c <= '9') {
+                    digits.append(c);
+                    if (scale >= 0) {
+                        scale++;
+                    }
+                } else if (c == '.' && scale < 0) {
+                    scale = 0;
+                } else {
+                    return Optional.empty();
+                }
+            }
+            if (digits.length() == 0) {
+                return Optional.empty();
+            }
+            return Optional.of(new Decimal(negative, digits.toString(), Math.max(scale, 0)));
+        }
+
+        BigInteger unscaled() {
+            BigInteger u = new BigInteger(digits);
+            return negative ? u.negate() : u;
+        }
+
+        /** The key: {@code BigDecimal.stripTrailingZeros().toPlainString()}, with {@code "0"} for any zero. */
+        String plain() {
+            return NumericExtractor.plain(negative, digits, scale);
         }
     }
 
-    private static Optional<String> ratio(BigDecimal p, BigDecimal q) {
-        if (q.signum() == 0) {
+    /**
+     * Returns the plain form of {@code (negative ? -1 : 1) * digits / 10^scale} without needless zeros: what
+     * {@code BigDecimal.stripTrailingZeros().toPlainString()} gives, and {@code "0"} for any zero.
+     */
+    private static String plain(boolean negative, String digits, int scale) {
+        int intEnd = digits.length() - scale;
+        int end = digits.length();
+        while (end > Math.max(intEnd, 0) && digits.charAt(end - 1) == '0') {
+            end--;
+        }
+        String fraction;
+        String integer;
+        if (intEnd <= 0) {
+            // all digits follow the point: pad with the zeros the point is followed by
+            fraction = "0".repeat(-intEnd) + digits.substring(0, end);
+            integer = "";
+        } else {
+            integer = digits.substring(0, intEnd);
+            fraction = digits.substring(intEnd, end);
+        }
+        int lead = 0;
+        while (lead < integer.length() && integer.charAt(lead) == '0') {
+            lead++;
+        }
+        integer = integer.substring(lead);
+        if (fraction.chars().allMatch(c -> c == '0')) {
+            fraction = "";
+        }
+        if (integer.isEmpty() && fraction.isEmpty()) {
+            return "0";
+        }
+        return (negative ? "-" : "") + (integer.isEmpty() ? "0" : integer) + (fraction.isEmpty() ? "" : "." + fraction);
+    }
+
+    private static Optional<String> ratio(Decimal p, Decimal q) {
+        BigInteger num = p.unscaled();
+        BigInteger den = q.unscaled();
+        if (den.signum() == 0) {
             return Optional.empty();
         }
         // p/q = (pu / 10^ps) / (qu / 10^qs) = pu * 10^qs / (qu * 10^ps)
-        BigInteger num = p.unscaledValue();
-        BigInteger den = q.unscaledValue();
         int shift = q.scale() - p.scale();
         if (shift > 0) {
             num = num.multiply(BigInteger.TEN.pow(shift));
@@ -103,22 +204,33 @@ public final class NumericExtractor implements AnswerExtractor {
             num = num.divide(gcd);
             den = den.divide(gcd);
         }
-        if (onlyTwosAndFives(den)) {
-            return Optional.of(plain(new BigDecimal(num).divide(new BigDecimal(den))));
+        // a finite decimal exactly when den = 2^twos * 5^fives: then num/den = num * 2^(k-twos) * 5^(k-fives) / 10^k
+        int twos = den.getLowestSetBit();
+        OptionalInt fives = powerOfFive(den.shiftRight(twos));
+        if (fives.isPresent()) {
+            int k = Math.max(twos, fives.getAsInt());
+            BigInteger unscaled = num.shiftLeft(k - twos).multiply(FIVE.pow(k - fives.getAsInt()));
+            return Optional.of(plain(unscaled.signum() < 0, unscaled.abs().toString(), k));
         }
         return Optional.of(num + "/" + den);
     }
 
-    private static boolean onlyTwosAndFives(BigInteger n) {
-        BigInteger m = n.shiftRight(n.getLowestSetBit());
-        while (m.mod(FIVE).signum() == 0) {
-            m = m.divide(FIVE);
+    /**
+     * Returns e with {@code 5^e == n}, or empty when {@code n} (positive) is no power of five. One comparison with the
+     * power that the bit length allows, rather than a division by five per factor, which is quadratic.
+     */
+    private static OptionalInt powerOfFive(BigInteger n) {
+        // 5^e has floor(e * log2(5)) + 1 bits: e is the estimate below, give or take one for rounding
+        int e = Math.max(1, (int) Math.round((n.bitLength() - 1) / LOG2_FIVE));
+        BigInteger power = FIVE.pow(e);
+        if (power.equals(n)) {
+            return OptionalInt.of(e);
         }
-        return m.equals(BigInteger.ONE);
-    }
-
-    private static String plain(BigDecimal d) {
-        return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+        if (power.multiply(FIVE).equals(n)) {
+            return OptionalInt.of(e + 1);
+        }
+        BigInteger[] lower = power.divideAndRemainder(FIVE);
+        return lower[0].equals(n) ? OptionalInt.of(e - 1) : OptionalInt.empty();
     }
 
     private static Optional<Answer> lastValid(Matcher m, int group) {
@@ -174,24 +286,42 @@ public final class NumericExtractor implements AnswerExtractor {
         return firstValid(NUMBER_PATTERN.matcher(content));
     }
 
-    /** The first number after the last "answer is" / "answer:" phrase that is followed by one. */
+    /**
+     * The first number after the last "answer is" / "answer:" phrase that is followed by one. One pass over the
+     * numbers after the first phrase (a search from each phrase to the end is quadratic in the number of phrases):
+     * each number belongs to the last phrase that ends before it, and the answer is the first valid number of the
+     * last phrase that has one. The same numbers are found as by a search from each phrase, since a phrase ends with
+     * a character no number holds ({@code s}, a space, {@code :} or {@code =}), so no number spans a phrase's end.
+     */
     private static Optional<Answer> afterPhrase(String text) {
         Matcher p = PHRASE.matcher(text);
         List<Integer> ends = new ArrayList<>();
         while (p.find()) {
             ends.add(p.end());
         }
+        if (ends.isEmpty()) {
+            return Optional.empty();
+        }
         Matcher n = NUMBER_PATTERN.matcher(text);
-        for (int i = ends.size() - 1; i >= 0; i--) {
-            n.region(ends.get(i), text.length());
-            // lookbehinds must see the text before the region (a sign right after "is" is still a sign)
-            n.useTransparentBounds(true);
-            Optional<Answer> a = firstValid(n);
-            if (a.isPresent()) {
-                return a;
+        n.region(ends.get(0), text.length());
+        // lookbehinds must see the text before the region (a sign right after "is" is still a sign)
+        n.useTransparentBounds(true);
+        Optional<Answer> answer = Optional.empty();
+        int phrase = 0;
+        int answered = -1;
+        while (n.find()) {
+            while (phrase + 1 < ends.size() && ends.get(phrase + 1) <= n.start()) {
+                phrase++;
+            }
+            if (phrase != answered) {
+                Optional<Answer> a = answer(n.group());
+                if (a.isPresent()) {
+                    answer = a;
+                    answered = phrase;
+                }
             }
         }
-        return Optional.empty();
+        return answer;
     }
 
     @Override

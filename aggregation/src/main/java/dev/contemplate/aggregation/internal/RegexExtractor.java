@@ -33,13 +33,17 @@ public final class RegexExtractor implements AnswerExtractor {
         Objects.requireNonNull(text, "text");
         Matcher m = pattern.matcher(text);
         String found = null;
+        String key = null;
         while (m.find()) {
             String g = m.group(group);
-            if (g != null && !g.isBlank()) {
+            // blank in the sense of the key: a group of U+00A0 or U+2007 is not isBlank() but folds to nothing
+            String k = g == null ? "" : Texts.fold(g);
+            if (!k.isEmpty()) {
                 found = g;
+                key = k;
             }
         }
-        return found == null ? Optional.empty() : Optional.of(new Answer(Texts.fold(found), found.strip()));
+        return found == null ? Optional.empty() : Optional.of(new Answer(key, found.strip()));
     }
 
     @Override

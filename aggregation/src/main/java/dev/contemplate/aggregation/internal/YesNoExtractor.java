@@ -15,8 +15,9 @@ public final class YesNoExtractor implements AnswerExtractor {
     public static final YesNoExtractor INSTANCE = new YesNoExtractor();
 
     private static final String WORD = "\\b(yes|no|true|false)\\b";
+    /** Possessive: its runs of spaces and quotes share no character, and backtracking over nested runs is quadratic. */
     private static final Pattern PHRASE = Pattern.compile(
-            "\\banswer\\b\\s*(?:is\\b\\s*:?|[:=])\\s*[*\"'\u201c\u2018]*" + WORD, Pattern.CASE_INSENSITIVE);
+            "\\banswer\\b\\s*+(?:is\\b\\s*+:?|[:=])\\s*+[*\"'\u201c\u2018]*+" + WORD, Pattern.CASE_INSENSITIVE);
     private static final Pattern ANY = Pattern.compile(WORD, Pattern.CASE_INSENSITIVE);
 
     private YesNoExtractor() {

@@ -92,7 +92,9 @@ public final class ContemplateCli implements Callable<Integer> {
         cmd.setParameterExceptionHandler((ex, arguments) -> {
             CommandLine c = ex.getCommandLine();
             String name = c.getCommandSpec().qualifiedName();
-            c.getErr().println(name + ": " + CliException.oneLine(ex.getMessage()) + " (see '" + name + " --help')");
+            // picocli's messages echo the offending argument in full: quote it as every other message does
+            String message = CliException.printable(CliException.quoting(ex.getMessage(), arguments));
+            c.getErr().println(name + ": " + message + " (see '" + name + " --help')");
             c.getErr().flush();
             return ExitCodes.USAGE;
         });
@@ -102,7 +104,7 @@ public final class ContemplateCli implements Callable<Integer> {
                 c.getErr().println(name + ": " + e.getMessage());
             } else {
                 c.getErr().println(name + ": internal error: " + ex.getClass().getSimpleName() + ": "
-                        + CliException.oneLine(String.valueOf(ex.getMessage())));
+                        + CliException.printable(String.valueOf(ex.getMessage())));
             }
             if ("1".equals(env.get("CONTEMPLATE_DEBUG"))) {
                 ex.printStackTrace(c.getErr());

@@ -42,19 +42,19 @@ final class Durations {
             };
             BigDecimal nanos = new BigDecimal(m.group(1)).multiply(nanosPerUnit);
             if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-                throw new IllegalArgumentException("budget '" + text + "' is too long");
+                throw new IllegalArgumentException("budget " + CliException.quote(text) + " is too long");
             }
             d = Duration.ofNanos(nanos.longValue());
         }
         if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException("budget must be positive but was '" + text + "'");
+            throw new IllegalArgumentException("budget must be positive but was " + CliException.quote(text));
         }
         return d;
     }
 
     private static IllegalArgumentException invalid(String text) {
-        return new IllegalArgumentException("cannot read budget '" + text
-                + "'; write it like 3s, 500ms, 2m, 1.5s or PT3S");
+        return new IllegalArgumentException("cannot read budget " + CliException.quote(text)
+                + "; write it like 3s, 500ms, 2m, 1.5s or PT3S");
     }
 
     /** Returns a short human form: {@code 500 ms}, {@code 3 s}, {@code 1.5 s}, {@code 2 min}. */

@@ -93,7 +93,8 @@ final class EngineOptions {
             try {
                 kind = Kind.valueOf(engine.strip().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw CliException.usage("unknown engine '" + engine + "'; valid: embedded, openai, simulated");
+                throw CliException.usage("unknown engine " + CliException.quote(engine)
+                        + "; valid: embedded, openai, simulated");
             }
         }
         String url = firstNonBlank(baseUrl, env.get(ENV_BASE_URL));
@@ -140,12 +141,12 @@ final class EngineOptions {
                     + EmbeddedEngines.strategyList());
         }
         if (kind != Kind.EMBEDDED) {
-            throw CliException.usage("--team " + t + " names a strategy of the embedded model, but --engine "
-                    + kind.label() + " has one persona; use --team " + MIXED + " (the default) with --engine "
-                    + kind.label());
+            throw CliException.usage(CliException.quoting("--team " + t + " names a strategy of the embedded model, "
+                    + "but --engine " + kind.label() + " has one persona; use --team " + MIXED + " (the default) with "
+                    + "--engine " + kind.label(), t));
         }
-        return EmbeddedEngines.persona(t).map(p -> p.name()).orElseThrow(() -> CliException.usage("unknown team '"
-                + t + "'; valid: " + MIXED + ", or a strategy of the embedded model by name or tag: "
+        return EmbeddedEngines.persona(t).map(p -> p.name()).orElseThrow(() -> CliException.usage("unknown team "
+                + CliException.quote(t) + "; valid: " + MIXED + ", or a strategy of the embedded model by name or tag: "
                 + EmbeddedEngines.strategyList()));
     }
 
@@ -154,11 +155,13 @@ final class EngineOptions {
             URI uri = new URI(url);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw CliException.usage("invalid base URL '" + url + "'; expected http(s)://host[:port]/path, e.g. "
+                throw CliException.usage("invalid base URL " + CliException.quote(url)
+                        + "; expected http(s)://host[:port]/path, e.g. "
                         + "http://localhost:8000/v1");
             }
         } catch (URISyntaxException e) {
-            throw CliException.usage("invalid base URL '" + url + "': " + e.getMessage(), e);
+            throw CliException.usage("invalid base URL " + CliException.quote(url) + ": " + e.getReason() + " at index "
+                    + e.getIndex(), e);
         }
     }
 

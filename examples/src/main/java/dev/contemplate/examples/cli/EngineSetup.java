@@ -6,8 +6,15 @@ import dev.contemplate.agents.Team;
 import dev.contemplate.aggregation.SemanticOptions;
 import dev.contemplate.aggregation.Voting;
 import dev.contemplate.aggregation.Votings;
+import dev.contemplate.inference.EngineCapabilities;
+import dev.contemplate.inference.Generation;
+import dev.contemplate.inference.GenerationEvent;
+import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.InferenceEngine;
+import dev.contemplate.inference.InferenceException;
+import dev.contemplate.inference.PermanentInferenceException;
 import dev.contemplate.inference.SamplingParameters;
+import dev.contemplate.inference.TransientInferenceException;
 import dev.contemplate.inference.langchain4j.LangChain4jEngine;
 import dev.contemplate.inference.simulated.Scenario;
 import dev.contemplate.inference.simulated.SimulatedEngine;
@@ -23,9 +30,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -114,7 +126,7 @@ final class EngineSetup implements AutoCloseable {
 
     /** Returns the usage message for a question the engine of {@code config} cannot read. */
     static String unreadable(String question) {
-        return "the embedded arithmetic model cannot read '" + question + "'; it reads "
+        return "the embedded arithmetic model cannot read " + CliException.quote(question) + "; it reads "
                 + EmbeddedEngines.QUESTION_FAMILY
                 + " (use --engine simulated or openai for other questions)";
     }
@@ -138,7 +150,8 @@ final class EngineSetup implements AutoCloseable {
         if (!config.mixed()) {
             personas = personas.stream().filter(p -> p.name().equals(config.team())).toList();
             if (personas.isEmpty()) {
-                throw CliException.usage("unknown team '" + config.team() + "'; valid: " + EngineOptions.MIXED
+                throw CliException.usage("unknown team " + CliException.quote(config.team()) + "; valid: "
+                        + EngineOptions.MIXED
                         + ", " + EmbeddedEngines.strategyList());
             }
         }
@@ -173,7 +186,11 @@ final class EngineSetup implements AutoCloseable {
                 .build();
         double t = request.temperature() != null ? request.temperature() : DEFAULT_TEMPERATURE;
         int tokens = request.maxTokens() != null ? request.maxTokens() : 1024;
-        return new EngineSetup(EngineOptions.Kind.OPENAI, engine,
+        // "none", the key without one, is no secret (and a common word in messages)
+        String key = config.apiKey();
+        InferenceEngine redacted = key == null || key.isBlank() || key.equals("none") ? engine
+                : new Redacting(engine, key);
+        return new EngineSetup(EngineOptions.Kind.OPENAI, redacted,
                 "openai (model " + config.model() + " at " + url + ")", List.of(Persona.PLAIN),
                 PromptStyle.STEP_BY_STEP, t, tokens, Schedulers.parallel(), null, Optional::of);
     }
@@ -203,7 +220,8 @@ final class EngineSetup implements AutoCloseable {
             if (e instanceof java.net.UnknownHostException) {
                 reason = "unknown host " + uri.getHost();
             }
-            throw CliException.unavailable("cannot reach the engine at " + url + ": " + reason, e);
+            throw CliException.unavailable(CliException.quoting("cannot reach the engine at " + url + ": " + reason,
+                    url), e);
         }
     }
 
@@ -335,6 +353,91 @@ final class EngineSetup implements AutoCloseable {
 
     private long now() {
         return virtualClock != null ? virtualClock.now(TimeUnit.NANOSECONDS) : System.nanoTime();
+    }
+
+    /**
+     * An engine whose errors never carry the API key: a server may echo the key it refused in its error body
+     * ({@code Incorrect API key provided: Bearer KEY}), which the LangChain4j client puts in its exception's message,
+     * and from there it would reach the progress lines, the error line, a verdict's failed agents, and a
+     * {@code serve} client. An error that carries the key anywhere in its chain becomes an error of the same engine
+     * and retryability whose message has the key replaced by {@value #REDACTED}, without the cause that held it.
+     */
+    static final class Redacting implements InferenceEngine {
+
+        static final String REDACTED = "[redacted]";
+
+        private final InferenceEngine engine;
+        private final String secret;
+
+        Redacting(InferenceEngine engine, String secret) {
+            this.engine = engine;
+            this.secret = secret;
+        }
+
+        @Override
+        public String name() {
+            return engine.name();
+        }
+
+        @Override
+        public EngineCapabilities capabilities() {
+            return engine.capabilities();
+        }
+
+        @Override
+        public Flux<GenerationEvent> stream(GenerationRequest request) {
+            return engine.stream(request).onErrorMap(this::leaks, this::redact);
+        }
+
+        @Override
+        public Mono<Generation> generate(GenerationRequest request) {
+            return engine.generate(request).onErrorMap(this::leaks, this::redact);
+        }
+
+        @Override
+        public Flux<Generation> sample(GenerationRequest request, int n) {
+            return engine.sample(request, n).onErrorMap(this::leaks, this::redact);
+        }
+
+        @Override
+        public void close() {
+            engine.close();
+        }
+
+        /** Whether the key is in the message of {@code error} or of one of its causes or suppressed errors. */
+        boolean leaks(Throwable error) {
+            if (secret.isEmpty()) {
+                return false;
+            }
+            Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+            ArrayDeque<Throwable> todo = new ArrayDeque<>(List.of(error));
+            while (!todo.isEmpty()) {
+                Throwable t = todo.pop();
+                if (!seen.add(t)) {
+                    continue;
+                }
+                if (String.valueOf(t.getMessage()).contains(secret) || t.toString().contains(secret)) {
+                    return true;
+                }
+                if (t.getCause() != null) {
+                    todo.push(t.getCause());
+                }
+                todo.addAll(List.of(t.getSuppressed()));
+            }
+            return false;
+        }
+
+        Throwable redact(Throwable error) {
+            String message = String.valueOf(error.getMessage()).replace(secret, REDACTED);
+            if (error instanceof InferenceException e) {
+                String prefix = e.engine() + ": ";
+                String own = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+                return e.isRetryable() ? new TransientInferenceException(e.engine(), own, null)
+                        : new PermanentInferenceException(e.engine(), own, null);
+            }
+            return new PermanentInferenceException(engine.name(),
+                    error.getClass().getSimpleName() + ": " + message, null);
+        }
     }
 
     /** Closes the engine and disposes the virtual clock. */

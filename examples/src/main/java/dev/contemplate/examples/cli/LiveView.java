@@ -28,20 +28,30 @@ import org.jspecify.annotations.Nullable;
  *   <li>on a terminal (the command line is interactive, its standard input and output a terminal, and JLine finds
  *       one on standard error too), a frame redrawn in place with JLine's {@link Display}: one line per agent (waiting, running,
  *       answered, failed, cancelled; its time, its size, its answer), the tally with the leader's share, the
- *       aggregation's call and the verdict. It is redrawn on every event and ten times a second for the running
- *       agents' clocks, and left on the screen, in its final state, above the summary;</li>
+ *       aggregation's call and the verdict. Events only update its state: the view's own clock thread redraws it,
+ *       ten times a second when an event changed it or while the agents' clocks run, so the engine's threads never
+ *       wait on the terminal ({@link OnTerminal}). It is left on the screen, in its final state, above the
+ *       summary;</li>
  *   <li>elsewhere (output piped or redirected to a file, a test), one plain line per event, without escape codes:
- *       {@link ProgressLines#plain};</li>
+ *       {@link ProgressLines#plain}. Those lines are written on the thread of the event, under the view's lock, in
+ *       the order of the events: a line is a log's, not a redraw of the whole frame, and goes to a pipe or a
+ *       file, not to a terminal; handing it off would take a queue and a thread to save one short write;</li>
  *   <li>with {@code --json}, nothing ({@link #none()}).</li>
  * </ul>
  *
+ * <p>Model text is shown only through {@link ProgressLines}, which replaces every control and format character
+ * in it (ESC, U+202E...): a model cannot write escape sequences to the terminal.
+ *
  * <p>Events arrive on the engine's threads; every method is thread-safe. A view whose terminal fails stops drawing
- * and never fails the contemplation. Close it once the run has ended: it draws the final frame, stops its clock
- * thread and closes its terminal.
+ * and never fails the contemplation. Close it once the run has ended: it stops its clock thread, draws the final
+ * frame on the closing thread and closes its terminal.
  */
 abstract class LiveView implements Consumer<ContemplationEvent>, AutoCloseable {
 
-    /** How often a terminal frame is redrawn between events, for the running agents' clocks. */
+    /**
+     * How often the view's clock thread redraws a terminal frame: when events changed it, and while the agents'
+     * clocks run. Events never draw it themselves.
+     */
     static final Duration TICK = Duration.ofMillis(100);
 
     /** Hands each event to the view; never throws. */
@@ -71,16 +81,18 @@ abstract class LiveView implements Consumer<ContemplationEvent>, AutoCloseable {
     }
 
     /**
-     * Returns the view that redraws a frame in place on {@code terminal}, which it closes when it is closed.
+     * Returns the view that redraws a frame in place on {@code terminal}, which it closes when it is closed, or at
+     * once should the view fail to open (the exception is rethrown).
      *
      * @param title what runs, shown on the frame's first line
      * @param nanoTime the clock of the running agents' times (System::nanoTime, or a test's)
      * @param live whether this is a live run's view: redrawn every {@link #TICK} on a daemon thread of its own (else
-     *     only on events), and ended with a line break by a shutdown hook should the JVM exit first (Ctrl-C)
+     *     only when the caller calls {@link OnTerminal#tick()}, and when it is closed), and ended with a line break
+     *     by a shutdown hook should the JVM exit first (Ctrl-C)
      */
-    static LiveView terminal(Terminal terminal, List<String> agentIds, String title, LongSupplier nanoTime,
+    static OnTerminal terminal(Terminal terminal, List<String> agentIds, String title, LongSupplier nanoTime,
             boolean live) {
-        return new OnTerminal(terminal, agentIds, title, nanoTime, live);
+        return OnTerminal.open(terminal, agentIds, title, nanoTime, live);
     }
 
     /**
@@ -117,14 +129,16 @@ abstract class LiveView implements Consumer<ContemplationEvent>, AutoCloseable {
         private final @Nullable CompletableFuture<@Nullable Terminal> terminal;
         private boolean taken;
 
-        private Pending(boolean json, @Nullable CompletableFuture<@Nullable Terminal> terminal) {
+        /** A test's: {@code terminal} completes with the terminal found, or null for none. */
+        Pending(boolean json, @Nullable CompletableFuture<@Nullable Terminal> terminal) {
             this.json = json;
             this.terminal = terminal;
         }
 
         /**
          * Returns the view, at most once: none with {@code --json}, a frame on the terminal once it is found, else
-         * plain lines on {@code err}.
+         * plain lines on {@code err}. Should the frame fail to open (its {@link Display}, its clock thread, its
+         * shutdown hook), the terminal is closed and the view is plain lines: a view never fails the contemplation.
          */
         LiveView open(PrintWriter err, List<String> agentIds, String title) {
             if (taken) {
@@ -139,7 +153,11 @@ abstract class LiveView implements Consumer<ContemplationEvent>, AutoCloseable {
                 return plain(err, agentIds);
             }
             err.flush();
-            return terminal(t, agentIds, title, System::nanoTime, true);
+            try {
+                return terminal(t, agentIds, title, System::nanoTime, true); // closes t should it throw
+            } catch (RuntimeException | IOError e) {
+                return plain(err, agentIds);
+            }
         }
 
         /** Closes the terminal that no view took (the run failed before it started). */
@@ -149,11 +167,7 @@ abstract class LiveView implements Consumer<ContemplationEvent>, AutoCloseable {
                 taken = true;
                 Terminal t = terminal.join();
                 if (t != null) {
-                    try {
-                        t.close();
-                    } catch (IOException | RuntimeException | IOError e) {
-                        // nothing left to release
-                    }
+                    closeQuietly(t);
                 }
             }
         }
@@ -169,7 +183,7 @@ abstract class LiveView implements Consumer<ContemplationEvent>, AutoCloseable {
                     .dumb(true).paused(true).graphemeCluster(false).nativeSignals(false).build();
             Size size = t.getSize();
             if (t.getType().startsWith(Terminal.TYPE_DUMB) || size.getColumns() < 20 || size.getRows() < 3) {
-                t.close();
+                closeQuietly(t);
                 return null;
             }
             return t;
@@ -178,7 +192,7 @@ abstract class LiveView implements Consumer<ContemplationEvent>, AutoCloseable {
         }
     }
 
-    /** One plain line per event. */
+    /** One plain line per event, written on the event's thread (see the class's comment). */
     private static final class Plain extends LiveView {
         private final PrintWriter err;
         private final ProgressState state;
@@ -213,20 +227,46 @@ abstract class LiveView implements Consumer<ContemplationEvent>, AutoCloseable {
         }
     }
 
-    /** A frame redrawn in place with JLine's {@link Display}. */
-    private static final class OnTerminal extends LiveView {
+    /**
+     * A frame redrawn in place with JLine's {@link Display}. {@link #accept} only applies the event to the state and
+     * marks the frame dirty, under the view's lock, and never writes: the engine's threads (the OpenAI client's event
+     * loops, the embedded engine's workers) never wait for the terminal, however slow it is (a terminal over ssh).
+     * The frame is written by {@link #tick()}: the view's own clock thread every {@link #TICK} (a live view), the
+     * caller otherwise (a test), and by {@link #close()} once more, on the caller's thread, so that the final frame is
+     * complete before the summary follows it.
+     *
+     * <p>Two locks, never one inside the other: the view's ({@code this}) guards the state, and a frame is computed
+     * from it under that lock (cheap, in memory); {@link #drawing} guards the {@link Display} and the terminal, which
+     * are written outside the view's lock. Each frame is numbered when it is computed, and one older than the frame
+     * on the screen is dropped, so a tick that lost the race to {@link #close()} never draws over the final frame.
+     */
+    static final class OnTerminal extends LiveView {
         private final Terminal terminal;
-        private final Display display;
         private final ProgressState state;
         private final String title;
         private final LongSupplier nanoTime;
         private final long start;
         private final @Nullable ScheduledExecutorService clock;
         private final @Nullable Thread onExit;
-        private boolean broken;
+        /** Guards {@link #display}, {@link #shown} and {@link #ended}; written to the terminal under it only. */
+        private final Object drawing = new Object();
+        private final Display display;
+        /** The number of the frame on the screen; guarded by {@link #drawing}. */
+        private long shown;
+        /** Whether the frame's last line was ended (closed, or the JVM exited); guarded by {@link #drawing}. */
+        private boolean ended;
+        /** The number of the latest frame computed; guarded by {@code this}. */
+        private long computed;
+        /** Whether an event changed the state since the latest frame; guarded by {@code this}. */
+        private boolean dirty = true;
+        /** Guarded by {@code this}. */
         private boolean closed;
+        /** Whether the terminal or the state failed: the view shows nothing more. */
+        private volatile boolean broken;
 
-        OnTerminal(Terminal terminal, List<String> agentIds, String title, LongSupplier nanoTime, boolean live) {
+        /** Builds the view; starts nothing and writes nothing (see {@link #open}). */
+        private OnTerminal(Terminal terminal, List<String> agentIds, String title, LongSupplier nanoTime,
+                boolean live) {
             this.terminal = terminal;
             this.display = new Display(terminal, false);
             this.state = new ProgressState(agentIds);
@@ -239,28 +279,41 @@ abstract class LiveView implements Consumer<ContemplationEvent>, AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-                clock.scheduleAtFixedRate(this::redraw, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
                 onExit = new Thread(this::interrupted, "contemplate-live-view-exit");
-                Runtime.getRuntime().addShutdownHook(onExit);
             } else {
                 clock = null;
                 onExit = null;
             }
-            redraw();
         }
 
         /**
-         * Ends the frame's last line when the JVM exits before the view is closed (Ctrl-C), for the shell's sake.
-         * Writes to standard error itself: JLine's own shutdown hook may have closed the terminal already.
+         * Returns the view, its first frame drawn and, when {@code live}, its clock started and its shutdown hook
+         * registered (the last step: nothing can fail after it). Should any step fail, it stops the clock and closes
+         * the terminal before it rethrows: a view that could not open holds nothing.
          */
-        private synchronized void interrupted() {
-            if (!closed && !broken) {
-                closed = true;
-                System.err.println();
-                System.err.flush();
+        static OnTerminal open(Terminal terminal, List<String> agentIds, String title, LongSupplier nanoTime,
+                boolean live) {
+            OnTerminal view = null;
+            try {
+                view = new OnTerminal(terminal, agentIds, title, nanoTime, live);
+                view.tick();
+                if (view.clock != null && view.onExit != null) {
+                    // with a fixed delay, not rate: ticks that a slow terminal held back are not caught up in a burst
+                    view.clock.scheduleWithFixedDelay(view::tick, TICK.toMillis(), TICK.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                    Runtime.getRuntime().addShutdownHook(view.onExit);
+                }
+                return view;
+            } catch (RuntimeException | Error e) {
+                if (view != null && view.clock != null) {
+                    view.clock.shutdownNow();
+                }
+                closeQuietly(terminal);
+                throw e;
             }
         }
 
+        /** Applies the event and marks the frame dirty; never writes to the terminal, never throws. */
         @Override
         public synchronized void accept(ContemplationEvent event) {
             if (closed || broken) {
@@ -268,42 +321,118 @@ abstract class LiveView implements Consumer<ContemplationEvent>, AutoCloseable {
             }
             try {
                 state.apply(event);
+                dirty = true;
             } catch (RuntimeException e) {
                 broken = true; // a view never fails the contemplation it shows
-                return;
-            }
-            draw();
-        }
-
-        /** Redraws for the clocks; the ticking thread's task. */
-        private synchronized void redraw() {
-            if (!closed) {
-                draw();
             }
         }
 
         /**
-         * Draws the current frame. The time is the wall clock since the view opened, but never before the latest
-         * event: on the simulated engine's virtual clock, events arrive at once and carry their virtual times.
+         * Draws the frame if an event changed it, or while the agents' clocks run; the clock thread's task (or a
+         * test's). Never throws: a terminal that fails breaks the view.
          */
-        private void draw() {
+        void tick() {
             if (broken) {
                 return;
             }
-            try {
-                Duration wall = Duration.ofNanos(nanoTime.getAsLong() - start);
-                Duration now = wall.compareTo(state.latest()) > 0 && state.stopped() == null ? wall : state.latest();
-                Size size = terminal.getSize();
-                int width = size.getColumns() > 0 ? size.getColumns() : 80;
-                int height = size.getRows() > 0 ? size.getRows() : 24;
-                display.resize(Size.of(width, height));
-                List<AttributedString> frame = ProgressLines.frame(state, title, now, width, height);
-                display.update(frame, -1);
-            } catch (RuntimeException | IOError e) {
-                broken = true;
+            Size size = size();
+            Frame frame;
+            synchronized (this) {
+                if (closed || size == null || !(dirty || state.stopped() == null)) {
+                    return;
+                }
+                frame = compute(size);
+            }
+            if (frame != null) {
+                show(frame, false);
             }
         }
 
+        /** Returns the terminal's size (80 by 24 where it says none), or null when it failed. */
+        private @Nullable Size size() {
+            try {
+                Size size = terminal.getSize();
+                return Size.of(size.getColumns() > 0 ? size.getColumns() : 80, size.getRows() > 0 ? size.getRows()
+                        : 24);
+            } catch (RuntimeException | IOError e) {
+                broken = true;
+                return null;
+            }
+        }
+
+        /**
+         * Computes the current frame, numbered; null when the state fails. The time is the wall clock since the view
+         * opened, but never before the latest event: on the simulated engine's virtual clock, events arrive at once
+         * and carry their virtual times. Called under the view's lock.
+         */
+        private @Nullable Frame compute(Size size) {
+            try {
+                Duration wall = Duration.ofNanos(nanoTime.getAsLong() - start);
+                Duration now = wall.compareTo(state.latest()) > 0 && state.stopped() == null ? wall : state.latest();
+                List<AttributedString> lines = ProgressLines.frame(state, title, now, size.getColumns(),
+                        size.getRows());
+                dirty = false;
+                return new Frame(++computed, size, lines);
+            } catch (RuntimeException e) {
+                broken = true;
+                return null;
+            }
+        }
+
+        /**
+         * Writes {@code frame} unless a newer one is on the screen or the frame was ended; with {@code last}, ends
+         * it with a line break and closes the terminal.
+         */
+        private void show(@Nullable Frame frame, boolean last) {
+            synchronized (drawing) {
+                if (ended) {
+                    return;
+                }
+                try {
+                    if (frame != null && frame.number() > shown && !broken) {
+                        shown = frame.number();
+                        display.resize(frame.size());
+                        display.update(frame.lines(), -1);
+                    }
+                    if (last && !broken) {
+                        terminal.writer().println();
+                        terminal.flush();
+                    }
+                } catch (RuntimeException | IOError e) {
+                    broken = true;
+                } finally {
+                    if (last) {
+                        ended = true;
+                        closeQuietly(terminal);
+                    }
+                }
+            }
+        }
+
+        /**
+         * Ends the frame's last line when the JVM exits before the view is closed (Ctrl-C), for the shell's sake.
+         * Writes to standard error itself: JLine's own shutdown hook may have closed the terminal already.
+         */
+        private void interrupted() {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            synchronized (drawing) {
+                if (!ended && !broken) {
+                    ended = true;
+                    System.err.println();
+                    System.err.flush();
+                }
+            }
+        }
+
+        /**
+         * Stops the clock, then draws the final frame on the caller's thread and ends it with a line break, and
+         * closes the terminal. Returns once the final frame is on the terminal, so the summary follows it.
+         */
         @Override
         public void close() {
             if (onExit != null) {
@@ -314,29 +443,35 @@ abstract class LiveView implements Consumer<ContemplationEvent>, AutoCloseable {
                 }
             }
             if (clock != null) {
-                clock.shutdown(); // cancels the ticks; one in progress ends its frame
+                clock.shutdown(); // cancels the ticks; one in progress ends its frame, or is dropped (numbered)
                 try {
                     clock.awaitTermination(1, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
+            Size size = broken ? null : size();
+            Frame frame;
             synchronized (this) {
                 if (closed) {
                     return;
                 }
-                draw();
                 closed = true;
-                try {
-                    if (!broken) {
-                        terminal.writer().println();
-                        terminal.flush();
-                    }
-                    terminal.close();
-                } catch (IOException | RuntimeException | IOError e) {
-                    // the terminal is gone: nothing left to release
-                }
+                frame = size == null || broken ? null : compute(size);
             }
+            show(frame, true);
+        }
+
+        /** One frame to show, numbered in the order it was computed. */
+        private record Frame(long number, Size size, List<AttributedString> lines) {
+        }
+    }
+
+    private static void closeQuietly(Terminal terminal) {
+        try {
+            terminal.close();
+        } catch (IOException | RuntimeException | IOError e) {
+            // the terminal is gone: nothing left to release
         }
     }
 }

@@ -19,11 +19,20 @@ import org.jspecify.annotations.Nullable;
  * How {@code ask}'s live view words a contemplation: one plain line per event for logs and pipes, or the frame of
  * lines a terminal redraws in place. Answers are shown by their display text ({@link Answer#text()}), shortened and
  * quoted, never by their vote key (a semantic vote's keys are cluster names such as {@code c1}).
+ *
+ * <p>Model text (answers, the aggregation's streamed text, failures' messages) is untrusted: it is folded onto one
+ * line and every character a terminal would act on, or that would change how the rest of the line is laid out, is
+ * shown as {@value #PLACEHOLDER} ({@link #visible(String)}), so that a model can neither inject escape sequences into
+ * standard error nor throw the frame's width calculation off. Every line is passed through it once more as a whole,
+ * whatever its parts.
  */
 final class ProgressLines {
 
     /** The most characters of an answer's text shown on a line. */
     static final int ANSWER_WIDTH = 40;
+
+    /** What a character that is not shown stands as: U+FFFD, the replacement character. */
+    static final char PLACEHOLDER = '\uFFFD';
 
     /** The most answers a tally line lists. */
     private static final int TALLY_ANSWERS = 4;
@@ -65,7 +74,7 @@ final class ProgressLines {
         } else {
             return null;
         }
-        return String.format(Locale.ROOT, "[%7.3fs] %s", seconds(event.elapsed()), text);
+        return visible(String.format(Locale.ROOT, "[%7.3fs] %s", seconds(event.elapsed()), text));
     }
 
     /**
@@ -81,9 +90,9 @@ final class ProgressLines {
         List<AttributedString> tail = new ArrayList<>();
         tail.add(line("tally ", BOLD, tally(state.tally())));
         if (state.call() != null) {
-            String streamed = CliException.oneLine(state.streamed());
+            String streamed = oneLine(state.streamed());
             tail.add(line(state.call() + " ", BOLD, state.callState() + (streamed.isEmpty() ? ""
-                    : ": ..." + streamed.substring(Math.max(0, streamed.length() - width / 2)))));
+                    : ": ..." + streamed.substring(start(streamed, streamed.length() - width / 2)))));
         }
         if (state.verdict() != null) {
             tail.add(line("verdict ", BOLD, verdict(state.verdict())));
@@ -103,7 +112,8 @@ final class ProgressLines {
         lines.addAll(tail);
         List<AttributedString> fitted = new ArrayList<>(lines.size());
         for (AttributedString l : lines) {
-            fitted.add(l.columnLength() < width ? l : l.columnSubSequence(0, Math.max(1, width - 1)));
+            AttributedString v = visible(l);
+            fitted.add(v.columnLength() < width ? v : v.columnSubSequence(0, Math.max(1, width - 1)));
         }
         return fitted;
     }
@@ -202,13 +212,81 @@ final class ProgressLines {
                 v.provenance().method(), v.complete() ? "complete" : "incomplete");
     }
 
-    /** Returns an answer's display text on one line, shortened to {@value #ANSWER_WIDTH} characters, quoted. */
+    /**
+     * Returns an answer's display text on one line ({@link #oneLine}), shortened to {@value #ANSWER_WIDTH}
+     * characters, quoted.
+     */
     static String quote(Answer answer) {
-        String text = CliException.oneLine(answer.text());
+        String text = oneLine(answer.text());
         if (text.isEmpty()) {
-            text = answer.key();
+            text = oneLine(answer.key());
         }
-        return "\"" + (text.length() <= ANSWER_WIDTH ? text : text.substring(0, ANSWER_WIDTH - 3) + "...") + "\"";
+        return "\"" + (text.length() <= ANSWER_WIDTH ? text
+                : text.substring(0, start(text, ANSWER_WIDTH - 3)) + "...") + "\"";
+    }
+
+    /**
+     * Returns untrusted text (a model's) fit to show on one line of a terminal or a log: its line breaks and runs of
+     * blanks folded into one space ({@link CliException#oneLine}), then made {@link #visible(String) visible}.
+     */
+    static String oneLine(@Nullable String text) {
+        return visible(CliException.oneLine(text == null ? "" : text));
+    }
+
+    /**
+     * Returns {@code text} with every character a terminal would act on, or that changes how the rest is laid out,
+     * replaced by {@value #PLACEHOLDER}: the controls ({@code \p{Cc}}: C0 such as ESC and BEL, DEL, C1 such as CSI
+     * U+009B), the format characters ({@code \p{Cf}}: bidirectional overrides such as U+202E, zero-width ones), the
+     * line and paragraph separators, and lone surrogates. A tab, a vertical tab and a form feed become a space. The
+     * result has as many chars as {@code text}, each in its place.
+     */
+    static String visible(String text) {
+        StringBuilder b = null;
+        for (int i = 0; i < text.length();) {
+            int c = text.codePointAt(i);
+            int n = Character.charCount(c);
+            if (!shown(c)) {
+                if (b == null) {
+                    b = new StringBuilder(text.length()).append(text, 0, i);
+                }
+                b.append(c == '\t' || c == 0x0b || c == '\f' ? ' ' : PLACEHOLDER); // never a pair: n == 1
+            } else if (b != null) {
+                b.append(text, i, i + n);
+            }
+            i += n;
+        }
+        return b == null ? text : b.toString();
+    }
+
+    /** Returns a frame's line {@link #visible(String) made visible}, each character keeping its style. */
+    private static AttributedString visible(AttributedString line) {
+        String text = line.toString();
+        String shown = visible(text);
+        if (shown.equals(text)) {
+            return line;
+        }
+        AttributedStringBuilder b = new AttributedStringBuilder(shown.length());
+        for (int i = 0; i < shown.length(); i++) {
+            b.style(line.styleAt(i)).append(shown.charAt(i));
+        }
+        return b.toAttributedString();
+    }
+
+    private static boolean shown(int codePoint) {
+        return switch (Character.getType(codePoint)) {
+            case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.LINE_SEPARATOR,
+                    Character.PARAGRAPH_SEPARATOR -> false;
+            default -> true;
+        };
+    }
+
+    /** Returns {@code index}, at least 0, moved back off the middle of a surrogate pair so a cut keeps it whole. */
+    private static int start(String text, int index) {
+        if (index <= 0) {
+            return 0;
+        }
+        return index < text.length() && Character.isLowSurrogate(text.charAt(index))
+                && Character.isHighSurrogate(text.charAt(index - 1)) ? index - 1 : index;
     }
 
     /** Returns why the agents stopped, in words. */

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * What {@code ask}'s live view knows of one contemplation, built from its {@link ContemplationEvent}s: each agent's
  * state, the tally, why the agents stopped, the aggregation's call and the verdict. Not thread-safe: {@link LiveView}
- * applies the events and renders under one lock.
+ * applies the events, and computes the frames from it, under the view's lock.
  *
  * <p>The orchestrator's events carry no per-agent streaming deltas, so there is no token count while an agent runs:
  * a running agent shows its elapsed time, an agent that answered the length of its text in characters, and every
@@ -157,7 +157,7 @@ final class ProgressState {
     /** Returns one line saying why an agent or a call failed. */
     static String problem(Throwable cause) {
         return cause instanceof NoAnswerException ? "no extractable answer"
-                : CliException.oneLine(String.valueOf(cause.getMessage()));
+                : ProgressLines.oneLine(String.valueOf(cause.getMessage()));
     }
 
     /** Returns the agents' rows in team order. */

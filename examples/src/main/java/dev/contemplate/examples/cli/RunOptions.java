@@ -125,7 +125,8 @@ final class RunOptions {
             case "fast" -> Mode.FAST;
             case "contemplate" -> Mode.CONTEMPLATE;
             case "auto" -> Mode.AUTO;
-            default -> throw CliException.usage("unknown mode '" + mode + "'; valid: fast, contemplate, auto");
+            default -> throw CliException.usage("unknown mode " + CliException.quote(mode)
+                    + "; valid: fast, contemplate, auto");
         };
         Duration d;
         try {
@@ -139,7 +140,7 @@ final class RunOptions {
                 StoppingRule rule = StoppingRules.parse(spec);
                 rules.putIfAbsent(rule.name(), rule);
             } catch (IllegalArgumentException e) {
-                throw CliException.usage(e.getMessage(), e);
+                throw CliException.usage(CliException.quoting(e.getMessage(), spec), e);
             }
         }
         if (rules.isEmpty()) {
@@ -149,13 +150,13 @@ final class RunOptions {
         try {
             extractor = AnswerExtractors.parse(extract);
         } catch (IllegalArgumentException e) {
-            throw CliException.usage(e.getMessage(), e);
+            throw CliException.usage(CliException.quoting(e.getMessage(), extract), e);
         }
         Voting voting;
         try {
             voting = Votings.parse(vote, extractor);
         } catch (IllegalArgumentException e) {
-            throw CliException.usage(e.getMessage(), e);
+            throw CliException.usage(CliException.quoting(e.getMessage(), vote), e);
         }
         if (judge != null && verifier != null) {
             throw CliException.usage("--judge and --verifier both choose the last step: give one of them");
@@ -165,11 +166,11 @@ final class RunOptions {
             try {
                 aggregator = Aggregators.parse(judge);
             } catch (IllegalArgumentException e) {
-                throw CliException.usage(e.getMessage(), e);
+                throw CliException.usage(CliException.quoting(e.getMessage(), judge), e);
             }
         } else if (verifier != null) {
             if (!verifier.strip().toLowerCase(Locale.ROOT).equals("llm")) {
-                throw CliException.usage("unknown verifier '" + verifier + "'; valid: llm");
+                throw CliException.usage("unknown verifier " + CliException.quote(verifier) + "; valid: llm");
             }
             aggregator = Aggregators.bestOfN(Verifiers.llmRating());
         }

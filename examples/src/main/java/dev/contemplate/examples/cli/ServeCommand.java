@@ -37,7 +37,7 @@ import picocli.CommandLine.ParentCommand;
             "Answers POST /v1/chat/completions and GET /v1/models over the configured engine (the embedded demo "
                     + "model by default, or an OpenAI-compatible server with --base-url/--api-key/--model). The "
                     + "model name of a request chooses the approach: contemplate (--agents agents), contemplate-N "
-                    + "(N agents, at most --max-agents), contemplate-auto, contemplate-fast, or the upstream model's "
+                    + "(N agents, capped at --max-agents), contemplate-auto, contemplate-fast, or the upstream model's "
                     + "own name (arithmetic for the embedded engine, --model for openai): one plain generation.",
             "",
             "Request fields temperature, top_p, max_tokens (or max_completion_tokens, per agent), seed (agent i gets "
@@ -81,7 +81,7 @@ final class ServeCommand implements Callable<Integer> {
     int agents = 5;
 
     @Option(names = "--max-agents", paramLabel = "N", defaultValue = "16",
-            description = "The team's size: the most agents 'contemplate-N' may ask for (at most "
+            description = "The team's size: the most agents 'contemplate-N' gets, a larger N is capped (at most "
                     + ContemplateCli.MAX_AGENTS + "). Default: ${DEFAULT-VALUE}.")
     int maxAgents = 16;
 
@@ -150,7 +150,9 @@ final class ServeCommand implements Callable<Integer> {
         EngineSetup.Request request = new EngineSetup.Request(0, inFlight, deadline, null, null,
                 SimulatedScenarios.forQuestions(), voteSpec.startsWith("weighted"));
         boolean interrupted;
-        try (EngineSetup setup = EngineSetup.open(config, request); StopSignal stopSignal = new StopSignal()) {
+        // resources close in reverse order: the stop signal last, so that a Ctrl-C's hook holds the JVM until the
+        // server and then the engine have closed
+        try (StopSignal stopSignal = new StopSignal(); EngineSetup setup = EngineSetup.open(config, request)) {
             Budget perRequest = Budget.builder().deadline(deadline).maxAgents(agents).build();
             Function<SamplingOverrides, Contemplator> contemplators = overrides -> setup.contemplator()
                     .team(overrides.applyTo(setup.team(maxAgents, ThreadLocalRandom.current().nextLong(1, 1L << 30))))

@@ -59,18 +59,24 @@ import java.util.regex.Pattern;
  * correct (see {@link Replayer}).
  *
  * <p><b>Malformed lines</b> (bad JSON, not an object, a missing or blank gold or question, a missing sample list, a
- * wrong type, an empty sample list, a negative or fractional count, a free-form sample without a {@code text} or a
- * {@code correct} label, a positive or non-finite log-probability, more than {@value #MAX_SAMPLES_PER_LINE} samples)
- * are
- * returned as {@link MalformedLine}s with their 1-based line number, never dropped silently. Blank lines are not
- * records and are passed over.
+ * wrong type, an empty sample list, a negative or fractional count, a number too large for a double such as
+ * {@code 1e999}, a free-form sample without a {@code text} or a {@code correct} label, a positive or non-finite
+ * log-probability, more than {@value #MAX_SAMPLES_PER_LINE} samples) are returned as {@link MalformedLine}s with their
+ * 1-based line number, never dropped silently; no line makes reading fail. A reason is one line of printable text,
+ * cut after 300 characters: control characters, line separators and unpaired surrogates it would quote are escaped,
+ * and input it quotes is cut. Blank lines are not records and are passed over; a byte order mark at the start of the
+ * file is ignored.
  */
 public final class ReplayReader {
 
     /** The most samples one line may hold (a compact line is expanded to this many at most). */
     public static final int MAX_SAMPLES_PER_LINE = 1_000_000;
 
-    private static final Pattern LETTERS = Pattern.compile("\\p{L}+");
+    /** Letters, each with its combining marks: the words that {@link AnswerExtractors#lastLetters()} reads. */
+    private static final Pattern LETTERS = Pattern.compile("\\p{L}[\\p{L}\\p{M}]*");
+    /** The most characters of a malformed line's reason, and of the input it quotes. */
+    private static final int MAX_REASON_CHARS = 300;
+    private static final int MAX_QUOTED_CHARS = 60;
     private static final ObjectReader JSON = new ObjectMapper().readerFor(JsonNode.class)
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -102,6 +108,10 @@ public final class ReplayReader {
         int lineNo = 0;
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             lineNo++;
+            if (lineNo == 1 && line.startsWith("\ufeff")) {
+                // a byte order mark that an editor wrote at the start of the file
+                line = line.substring(1);
+            }
             if (line.isBlank()) {
                 continue;
             }
@@ -120,7 +130,7 @@ public final class ReplayReader {
                 questions.add(q);
                 extractors.merge(q.extractor(), 1, Integer::sum);
             } catch (Malformed e) {
-                malformed.add(new MalformedLine(lineNo, e.getMessage()));
+                malformed.add(new MalformedLine(lineNo, printable(e.getMessage())));
             }
         }
         return new ReplayData(format, questions, malformed, extractors);
@@ -190,7 +200,7 @@ public final class ReplayReader {
                 samples.add(Optional.empty());
                 texts.add("");
             } else if (isScalar(e)) {
-                String text = scalar(e);
+                String text = scalar(e, "answers[" + i + "]");
                 samples.add(cache.computeIfAbsent(text, t -> normalise(t, ex)));
                 texts.add(text);
             } else {
@@ -216,8 +226,8 @@ public final class ReplayReader {
         for (Map.Entry<String, JsonNode> e : counts.properties()) {
             JsonNode c = e.getValue();
             if (!c.isIntegralNumber() || !c.canConvertToLong() || c.longValue() < 0) {
-                throw new Malformed("counts['" + e.getKey() + "'] must be a non-negative integer but was "
-                        + (c.isNumber() ? c.asText() : kind(c)));
+                throw new Malformed("counts[" + quote(e.getKey()) + "] must be a non-negative integer but was "
+                        + (c.isNumber() ? cut(c.asText()) : kind(c)));
             }
             total += c.longValue();
             if (total > MAX_SAMPLES_PER_LINE) {
@@ -350,7 +360,7 @@ public final class ReplayReader {
         if (g.isNull() || !isScalar(g)) {
             throw new Malformed("field '" + field + "' must be a string, number or boolean but was " + kind(g));
         }
-        String text = scalar(g);
+        String text = scalar(g, "field '" + field + "'");
         if (text.isBlank()) {
             throw new Malformed("field '" + field + "' is blank");
         }
@@ -378,7 +388,13 @@ public final class ReplayReader {
         return n.isTextual() || n.isNumber() || n.isBoolean();
     }
 
-    private static String scalar(JsonNode n) {
+    /**
+     * Returns a scalar as text.
+     *
+     * @param at where it is, for the reason when it is malformed
+     * @throws Malformed for a number too large for a double ({@code 1e999} is read as infinity)
+     */
+    private static String scalar(JsonNode n, String at) {
         if (n.isTextual()) {
             return n.textValue();
         }
@@ -386,9 +402,46 @@ public final class ReplayReader {
             return n.bigIntegerValue().toString();
         }
         if (n.isNumber()) {
+            if (!Double.isFinite(n.doubleValue())) {
+                throw new Malformed(at + " must be a finite number but was " + n.asText());
+            }
             return n.decimalValue().toPlainString();
         }
         return n.asText();
+    }
+
+    /** Returns input for a reason: quoted, cut to {@value #MAX_QUOTED_CHARS} characters (then made printable). */
+    private static String quote(String input) {
+        return "'" + cut(input) + "'";
+    }
+
+    private static String cut(String input) {
+        return input.length() <= MAX_QUOTED_CHARS ? input
+                : input.substring(0, MAX_QUOTED_CHARS) + "... (" + input.length() + " characters)";
+    }
+
+    /**
+     * Returns a reason as one line of printable text: control characters, line and paragraph separators and unpaired
+     * surrogates (which a bad-JSON message may quote from the input) written as Java escapes (a backslash, u and four
+     * hex digits), cut with an ellipsis after {@value #MAX_REASON_CHARS} characters.
+     */
+    private static String printable(String reason) {
+        String r = reason == null ? "malformed" : reason;
+        StringBuilder b = new StringBuilder(Math.min(r.length(), MAX_REASON_CHARS) + 16);
+        int i = 0;
+        for (; i < r.length() && b.length() < MAX_REASON_CHARS; i++) {
+            char c = r.charAt(i);
+            int type = Character.getType(c);
+            if (Character.isHighSurrogate(c) && i + 1 < r.length() && Character.isLowSurrogate(r.charAt(i + 1))) {
+                b.append(c).append(r.charAt(++i));
+            } else if (type == Character.CONTROL || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE) {
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return i < r.length() ? b + "..." : b.toString();
     }
 
     private static String kind(JsonNode n) {

@@ -1,13 +1,20 @@
 package dev.contemplate.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.contemplate.orchestrator.ContemplationEvent;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jline.terminal.Terminal;
+import org.jline.utils.ScreenTerminal;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,5 +102,51 @@ class AskLiveViewTest {
             view.accept(new ContemplationEvent.AgentStarted("agent-1", Duration.ofMillis(5)));
         }
         assertThat(err.toString()).isEqualTo("[  0.005s] agent-1 started" + System.lineSeparator());
+    }
+
+    @Test
+    void aTerminalTheFrameCannotOpenOnIsClosedAndTheViewFallsBackToPlainLines() throws Exception {
+        ScreenTerminal.VirtualTerminal vt = ScreenTerminal.withTerminal("test", "xterm-256color", 80, 20);
+        AtomicInteger closes = new AtomicInteger();
+        Terminal failing = failingCapabilities(vt.terminal(), closes);
+        StringWriter err = new StringWriter();
+        try (LiveView.Pending pending = new LiveView.Pending(false, CompletableFuture.completedFuture(failing));
+                LiveView view = pending.open(new PrintWriter(err), List.of("agent-1"), "1 agent")) {
+            assertThat(closes).as("closed as soon as the frame failed to open").hasValue(1);
+            view.accept(new ContemplationEvent.AgentStarted("agent-1", Duration.ofMillis(5)));
+        }
+        assertThat(closes).hasValue(1);
+        assertThat(err.toString()).isEqualTo("[  0.005s] agent-1 started" + System.lineSeparator());
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.isAlive()
+                && t.getName().equals("contemplate-live-view"));
+
+        // opened by itself, the frame rethrows, its terminal closed
+        AtomicInteger alone = new AtomicInteger();
+        Terminal other = failingCapabilities(ScreenTerminal.withTerminal("test", "xterm-256color", 80, 20).terminal(),
+                alone);
+        assertThatThrownBy(() -> LiveView.terminal(other, List.of("agent-1"), "1 agent", System::nanoTime, true))
+                .isInstanceOf(IllegalStateException.class).hasMessage("no capabilities");
+        assertThat(alone).hasValue(1);
+    }
+
+    /**
+     * Returns {@code terminal} but for its capabilities, which fail (so that JLine's {@code Display} cannot be
+     * built on it), counting its closes in {@code closes}.
+     */
+    private static Terminal failingCapabilities(Terminal terminal, AtomicInteger closes) {
+        return (Terminal) Proxy.newProxyInstance(Terminal.class.getClassLoader(), new Class<?>[] {Terminal.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getStringCapability")) {
+                        throw new IllegalStateException("no capabilities");
+                    }
+                    if (method.getName().equals("close")) {
+                        closes.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(terminal, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 }

@@ -1,6 +1,7 @@
 package dev.contemplate.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.contemplate.aggregation.Answer;
 import dev.contemplate.aggregation.Provenance;
@@ -13,14 +14,26 @@ import dev.contemplate.orchestrator.Mode;
 import dev.contemplate.orchestrator.NoAnswerException;
 import dev.contemplate.orchestrator.StopReason;
 import dev.contemplate.orchestrator.Verdict;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jline.terminal.Size;
+import org.jline.terminal.impl.LineDisciplineTerminal;
 import org.jline.utils.ScreenTerminal;
+import org.jline.utils.ScreenTerminalOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,6 +103,18 @@ class LiveViewTest {
                 new ContemplationEvent.VerdictReady(verdict));
     }
 
+    /** The frame the whole contemplation ends with, titled {@code 6 agents, rule esc:2}. */
+    private static final List<String> FINAL_FRAME = List.of(
+            "contemplating 6 agents, rule esc:2 | done in 0.20s: the stopping rule was satisfied",
+            "  agent-1 answered      0.12s     17 tok  " + CANBERRA_SHORT,
+            "  agent-2 failed        0.15s      4 tok  no extractable answer",
+            "  agent-3 answered      0.18s     18 tok  " + CANBERRA_SHORT,
+            "  agent-4 answered      0.16s      2 tok  \"Sydney\"",
+            "  agent-5 cancelled     0.17s",
+            "  agent-6 not started",
+            "tally " + CANBERRA_SHORT + " leads with 2 of 3 votes (67%); \"Sydney\" 1; 1 without an answer",
+            "verdict " + CANBERRA_SHORT + " (67%, semantic, complete)");
+
     private static List<ContemplationEvent> all() {
         List<ContemplationEvent> events = new ArrayList<>(running());
         events.addAll(ending());
@@ -146,11 +171,15 @@ class LiveViewTest {
     void aTerminalShowsOneLinePerAgentAndTheTallyRedrawnInPlace() throws Exception {
         ScreenTerminal.VirtualTerminal vt = ScreenTerminal.withTerminal("test", "xterm-256color", 120, 20);
         AtomicLong nanos = new AtomicLong();
-        LiveView view = LiveView.terminal(vt.terminal(), TEAM, "6 agents, rule esc:2", nanos::get, false);
+        LiveView.OnTerminal view = LiveView.terminal(vt.terminal(), TEAM, "6 agents, rule esc:2", nanos::get,
+                false);
         try {
             running().forEach(view);
             nanos.set(ms(400).toNanos()); // the wall clock runs on: the running agents' times follow it
             view.accept(new ContemplationEvent.AgentStarted("agent-5", ms(30)));
+            // events only update the view's state: its clock draws them (here the test's)
+            assertThat(screen(vt)).contains("  agent-1 waiting", "tally no votes yet");
+            view.tick();
             assertThat(screen(vt)).containsExactly(
                     "contemplating 6 agents, rule esc:2 | 0.4s",
                     "  agent-1 answered      0.12s   65 chars  " + CANBERRA_SHORT,
@@ -166,17 +195,98 @@ class LiveViewTest {
             view.close();
         }
         List<String> screen = screen(vt);
-        assertThat(screen).containsExactly(
-                "contemplating 6 agents, rule esc:2 | done in 0.20s: the stopping rule was satisfied",
-                "  agent-1 answered      0.12s     17 tok  " + CANBERRA_SHORT,
-                "  agent-2 failed        0.15s      4 tok  no extractable answer",
-                "  agent-3 answered      0.18s     18 tok  " + CANBERRA_SHORT,
-                "  agent-4 answered      0.16s      2 tok  \"Sydney\"",
-                "  agent-5 cancelled     0.17s",
-                "  agent-6 not started",
-                "tally " + CANBERRA_SHORT + " leads with 2 of 3 votes (67%); \"Sydney\" 1; 1 without an answer",
-                "verdict " + CANBERRA_SHORT + " (67%, semantic, complete)");
+        assertThat(screen).containsExactlyElementsOf(FINAL_FRAME);
         assertThat(String.join("\n", screen)).doesNotContain("\"c1\"", "\"c2\"");
+    }
+
+    @Test
+    void eventsNeverWaitForASlowTerminalTheViewsClockThreadDrawsThemAndCloseDrawsTheFinalFrame()
+            throws Exception {
+        Tapped tapped = new Tapped(120, 20);
+        LiveView view = LiveView.terminal(tapped.terminal, TEAM, "6 agents, rule esc:2", System::nanoTime, true);
+        try {
+            tapped.gate.shut(); // a terminal that takes nothing more until it is opened again
+            // the clock's next frame (its header's time changes every tenth of a second) gets stuck in the terminal
+            assertThat(tapped.gate.stuck.await(5, TimeUnit.SECONDS)).isTrue();
+            // on a thread of the test's, as on an engine's: none of it waits for the terminal (nor for the lock
+            // of a view that would draw under it)
+            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> all().forEach(view));
+            assertThat(tapped.gate.writers).containsOnly("contemplate-live-view");
+        } finally {
+            tapped.gate.open();
+            view.close();
+        }
+        // close drew the final frame on the test's thread, over whatever the clock had drawn
+        assertThat(tapped.screen()).containsExactlyElementsOf(FINAL_FRAME);
+        assertThat(clockThreads()).isEmpty();
+    }
+
+    @Test
+    void modelTextCannotWriteEscapeSequencesNorBidiOverridesToStandardErrorOrTheTerminal() throws Exception {
+        String nasty = "\u001b[31mred\u001b[0m \u202eevil\u202c\u0007\u009b2J\tend";
+        String shown = "\uFFFD[31mred\uFFFD[0m \uFFFDevil\uFFFD\uFFFD\uFFFD2J end";
+        Answer answer = new Answer("k\u001b[2J", nasty);
+        Answer keyOnly = new Answer("\u001b]0;title\u0007", "");
+        List<ContemplationEvent> events = List.of(
+                new ContemplationEvent.AgentStarted("agent-1", ms(0)),
+                new ContemplationEvent.AgentStarted("agent-2", ms(0)),
+                new ContemplationEvent.AgentStarted("agent-3", ms(0)),
+                new ContemplationEvent.CandidateProduced("agent-1", nasty, Optional.of(answer), ms(10)),
+                new ContemplationEvent.CandidateProduced("agent-3", "x", Optional.of(keyOnly), ms(10)),
+                new ContemplationEvent.TallyUpdated(Tally.of(List.of(vote(0, answer))), ms(10)),
+                new ContemplationEvent.AgentFailed("agent-2", new IllegalStateException("bad " + nasty), ms(20)),
+                new ContemplationEvent.AggregationCallStarted("synthesis", "openai", ms(30)),
+                new ContemplationEvent.AnswerDelta("so: " + nasty, ms(31)),
+                new ContemplationEvent.AggregationCallFailed("judge", new IllegalStateException(nasty), ms(40)));
+
+        StringWriter plain = new StringWriter();
+        try (LiveView view = LiveView.plain(new PrintWriter(plain), TEAM)) {
+            events.forEach(view);
+        }
+        assertThat(plain.toString()).doesNotContain("\u001b", "\u202e", "\u202c", "\u0007", "\u009b", "\t")
+                .contains("agent-1 answered \"" + shown + "\"", "agent-2 failed after 0.020s: bad " + shown,
+                        "tally: \"" + shown + "\" leads", "agent-3 answered \"\uFFFD]0;title\uFFFD\"",
+                        "judge call failed: " + shown);
+        assertThat(plain.toString().lines()).allSatisfy(line -> assertThat(line).matches("\\P{Cntrl}*"));
+
+        Tapped tapped = new Tapped(200, 20);
+        LiveView.OnTerminal view = LiveView.terminal(tapped.terminal, TEAM, "6 agents", () -> 0L, false);
+        try {
+            events.subList(0, events.size() - 1).forEach(view); // the call still running: its streamed text shows
+            view.tick();
+            List<String> screen = tapped.screen();
+            assertThat(screen).anySatisfy(l -> assertThat(l).startsWith("  agent-1 answered").endsWith(
+                    " " + nasty.length() + " chars  \"" + shown + "\""));
+            assertThat(screen).anySatisfy(l -> assertThat(l).startsWith("  agent-2 failed").endsWith("  bad " + shown));
+            assertThat(screen).anySatisfy(l -> assertThat(l).startsWith("  agent-3 answered").endsWith(
+                    " 1 chars  \"\uFFFD]0;title\uFFFD\""));
+            assertThat(screen).contains("tally \"" + shown + "\" leads with 1 of 1 votes (100%)",
+                    "synthesis running on openai: ...so: " + shown);
+        } finally {
+            view.close();
+        }
+        String raw = tapped.raw();
+        assertThat(raw).contains("[31mred").doesNotContain("\u001b[31mred", "red\u001b[0m", "\u001b[2J", "\u001b]0;", "\u202e",
+                "\u202c", "\u0007", "\u009b");
+        assertThat(tapped.screen()).allSatisfy(line -> assertThat(line.length()).isLessThan(200));
+    }
+
+    @Test
+    void visibleReplacesControlAndFormatCharactersOneForOneAndKeepsTheRest() {
+        assertThat(ProgressLines.visible("plain text, 42 \"quoted\"")).isEqualTo("plain text, 42 \"quoted\"");
+        assertThat(ProgressLines.visible("a\u001bb\u007fc\u0085d\u009be\u200bf\u2028g\ufeffh"))
+                .isEqualTo("a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFDf\uFFFDg\uFFFDh");
+        assertThat(ProgressLines.visible("tab\there\fand\u000bthere")).isEqualTo("tab here and there");
+        // letters of any script and pairs of surrogates are shown; a lone surrogate is not
+        assertThat(ProgressLines.visible("é 日本 \uD83D\uDE00")).isEqualTo("é 日本 \uD83D\uDE00");
+        assertThat(ProgressLines.visible("x\uD83Dy\uDE00")).isEqualTo("x\uFFFDy\uFFFD");
+        // the placeholder stands for each character in its place, so a line keeps its length
+        assertThat(ProgressLines.oneLine(" one\n two\r\n\u001b ")).isEqualTo("one two \uFFFD");
+        assertThat(ProgressLines.oneLine(null)).isEmpty();
+        // an answer cut to its width keeps a surrogate pair whole
+        String emoji = "a".repeat(ProgressLines.ANSWER_WIDTH - 4) + "\uD83D\uDE00" + "b".repeat(10);
+        assertThat(ProgressLines.quote(new Answer("k", emoji)))
+                .isEqualTo("\"" + "a".repeat(ProgressLines.ANSWER_WIDTH - 4) + "...\"");
     }
 
     @Test
@@ -232,6 +342,104 @@ class LiveViewTest {
         assertThat(plain.toString().lines()).hasSize(all().size());
     }
 
+    /**
+     * A terminal as JLine's virtual one ({@link ScreenTerminal#withTerminal}), but whose output is tapped: a copy of
+     * every byte written to it, and a gate that can hold its writers as a slow terminal would.
+     */
+    private static final class Tapped {
+        final ScreenTerminal screen;
+        final LineDisciplineTerminal terminal;
+        final Gate gate;
+        private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
+
+        Tapped(int columns, int rows) throws IOException {
+            screen = new ScreenTerminal(columns, rows);
+            ScreenTerminalOutputStream.DelegateOutputStream toScreen =
+                    new ScreenTerminalOutputStream.DelegateOutputStream();
+            gate = new Gate(toScreen, copy);
+            terminal = new LineDisciplineTerminal("tapped", "xterm-256color", gate, StandardCharsets.UTF_8);
+            terminal.setSize(Size.of(columns, rows));
+            ScreenTerminal.wireTerminal(screen, terminal, toScreen);
+        }
+
+        /** Returns every character written to the terminal, escape sequences included. */
+        String raw() {
+            synchronized (copy) {
+                return copy.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        List<String> screen() {
+            return LiveViewTest.screen(screen);
+        }
+    }
+
+    /** Passes what is written on, and a copy to {@code copy}; once {@link #shut()}, holds its writers. */
+    private static final class Gate extends OutputStream {
+        private final OutputStream out;
+        private final OutputStream copy;
+        /** Counted down when a writer is first held. */
+        final CountDownLatch stuck = new CountDownLatch(1);
+        /** The names of the threads that wrote while the gate was shut. */
+        final Set<String> writers = ConcurrentHashMap.newKeySet();
+        private volatile CountDownLatch shut;
+
+        Gate(OutputStream out, OutputStream copy) {
+            this.out = out;
+            this.copy = copy;
+        }
+
+        void shut() {
+            shut = new CountDownLatch(1);
+        }
+
+        void open() {
+            CountDownLatch s = shut;
+            shut = null;
+            if (s != null) {
+                s.countDown();
+            }
+        }
+
+        private void pass() throws IOException {
+            CountDownLatch s = shut;
+            if (s != null) {
+                writers.add(Thread.currentThread().getName());
+                stuck.countDown();
+                try {
+                    s.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException();
+                }
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            pass();
+            synchronized (copy) {
+                copy.write(b);
+            }
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            pass();
+            synchronized (copy) {
+                copy.write(b, off, len);
+            }
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            pass();
+            out.flush();
+        }
+    }
+
     private static List<Thread> clockThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().equals("contemplate-live-view")).toList();
@@ -239,7 +447,10 @@ class LiveViewTest {
 
     /** Returns the virtual screen's text, right-trimmed, without the blank lines at the bottom. */
     private static List<String> screen(ScreenTerminal.VirtualTerminal vt) {
-        ScreenTerminal screen = vt.screen();
+        return screen(vt.screen());
+    }
+
+    private static List<String> screen(ScreenTerminal screen) {
         int width = screen.getColumns();
         int height = screen.getRows();
         long[] cells = new long[width * height];

@@ -46,13 +46,14 @@ final class Aggregation implements AggregationContext {
     private final Ballots ballots;
     private final Aggregator aggregator;
     private final VerdictFactory verdicts;
+    private final Instrumentation.Run probe;
     private TokenUsage spent = TokenUsage.ZERO;
     private volatile @Nullable FluxSink<ContemplationEvent> sink;
     /** Set when the verdict is emitted: events of calls still being cancelled after it are dropped. */
     private final AtomicBoolean decided = new AtomicBoolean();
 
     Aggregation(InferenceEngine engine, Scheduler clock, long startMillis, Budget budget, long tokenAllowance,
-            Ballots ballots, Aggregator aggregator, VerdictFactory verdicts) {
+            Ballots ballots, Aggregator aggregator, VerdictFactory verdicts, Instrumentation.Run probe) {
         this.engine = engine;
         this.clock = clock;
         this.startMillis = startMillis;
@@ -61,6 +62,7 @@ final class Aggregation implements AggregationContext {
         this.ballots = ballots;
         this.aggregator = aggregator;
         this.verdicts = verdicts;
+        this.probe = probe;
     }
 
     Flux<ContemplationEvent> events() {
@@ -82,18 +84,29 @@ final class Aggregation implements AggregationContext {
         String name = aggregator.name();
         Duration left = remaining();
         if (left.isNegative() || left.isZero()) {
-            return Mono.just(vote.withFallback("the deadline passed before " + name + " could run"));
+            return Mono.fromSupplier(() -> fallback(vote, Instrumentation.Fallback.DEADLINE, null,
+                    "the deadline passed before " + name + " could run"));
         }
         if (tokenAllowance <= 0) {
-            return Mono.just(vote.withFallback("the token budget was spent before " + name + " could run"));
+            return Mono.fromSupplier(() -> fallback(vote, Instrumentation.Fallback.TOKEN_BUDGET, null,
+                    "the token budget was spent before " + name + " could run"));
         }
         return Mono.defer(() -> aggregator.aggregate(ballots, this))
-                .map(d -> d.answer().isPresent() ? d : vote.withFallback(name + " gave no answer"
-                        + d.provenance().fallback().map(f -> ": " + f).orElse("")))
-                .switchIfEmpty(Mono.fromSupplier(() -> vote.withFallback(name + " gave no answer")))
-                .timeout(left, Mono.fromSupplier(() -> vote.withFallback(name + " was cut at the deadline after "
-                        + left.toMillis() + " ms")), clock)
-                .onErrorResume(e -> Mono.just(vote.withFallback(name + " failed: " + describe(e))));
+                .map(d -> d.answer().isPresent() ? d : fallback(vote, Instrumentation.Fallback.NO_ANSWER, null,
+                        name + " gave no answer" + d.provenance().fallback().map(f -> ": " + f).orElse("")))
+                .switchIfEmpty(Mono.fromSupplier(() -> fallback(vote, Instrumentation.Fallback.NO_ANSWER, null,
+                        name + " gave no answer")))
+                .timeout(left, Mono.fromSupplier(() -> fallback(vote, Instrumentation.Fallback.DEADLINE, null,
+                        name + " was cut at the deadline after " + left.toMillis() + " ms")), clock)
+                .onErrorResume(e -> Mono.fromSupplier(() -> fallback(vote, Instrumentation.Fallback.ERROR, e,
+                        name + " failed: " + describe(e))));
+    }
+
+    /** Returns the vote's decision saying why it decided, and reports the fallback. */
+    private Decision fallback(Decision vote, Instrumentation.Fallback reason, @Nullable Throwable cause,
+            String why) {
+        probe.fallback(aggregator.name(), reason, cause);
+        return vote.withFallback(why);
     }
 
     private static String describe(Throwable e) {
@@ -147,7 +160,9 @@ final class Aggregation implements AggregationContext {
                 r = r.withSampling(r.sampling().toBuilder().maxTokens((int) left).build());
             }
             emit(sink, new ContemplationEvent.AggregationCallStarted(role, target.name(), elapsed()));
-            Flux<GenerationEvent> events = target.stream(r);
+            Instrumentation.Call call = probe.aggregationCall(role, target.name());
+            AtomicBoolean ended = new AtomicBoolean();
+            Flux<GenerationEvent> events = call.scope(target.stream(r));
             if (answer && role.equals(Aggregators.SYNTHESIS_ROLE)) {
                 // the synthesiser names its sources on its first line: the caller sees only the answer after it
                 events = Aggregators.withoutSourcesLine(events);
@@ -160,13 +175,31 @@ final class Aggregation implements AggregationContext {
                             }
                         } else if (e instanceof GenerationEvent.Completed c) {
                             spend(c.generation().usage());
+                            if (ended.compareAndSet(false, true)) {
+                                call.finished(c.generation().usage());
+                            }
                             emit(sink, new ContemplationEvent.AggregationCallFinished(role, c.generation().usage(),
                                     elapsed()));
                         }
                     })
-                    .doOnCancel(() -> emit(sink, new ContemplationEvent.AggregationCallFailed(role,
-                            new CancellationException("the " + role + " call was cancelled"), elapsed())))
-                    .doOnError(e -> emit(sink, new ContemplationEvent.AggregationCallFailed(role, e, elapsed())));
+                    .doOnCancel(() -> {
+                        if (ended.compareAndSet(false, true)) {
+                            call.cancelled();
+                        }
+                        emit(sink, new ContemplationEvent.AggregationCallFailed(role,
+                                new CancellationException("the " + role + " call was cancelled"), elapsed()));
+                    })
+                    .doOnError(e -> {
+                        if (ended.compareAndSet(false, true)) {
+                            call.failed(e);
+                        }
+                        emit(sink, new ContemplationEvent.AggregationCallFailed(role, e, elapsed()));
+                    })
+                    .doOnComplete(() -> {
+                        if (ended.compareAndSet(false, true)) {
+                            call.failed(new IllegalStateException("the " + role + " call ended without a result"));
+                        }
+                    });
         });
     }
 }

@@ -38,6 +38,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.context.ContextView;
 
 /**
  * The state of one contemplation: which agents run, the tally, outcomes and the stop decision. Signals arrive
@@ -60,6 +61,11 @@ final class ContemplationRun {
     private final Scheduler clock;
     private final long startMillis;
 
+    private final Instrumentation.Run probe;
+    /** The probes of agents whose engine call was subscribed and whose end was not reported yet. */
+    private final Map<String, Instrumentation.Agent> probes = new HashMap<>();
+    private boolean ended;
+
     private final Map<String, Running> running = new HashMap<>();
     private final Map<String, AgentOutcome> outcomes = new HashMap<>();
     private final List<Candidate> candidates = new ArrayList<>();
@@ -71,7 +77,7 @@ final class ContemplationRun {
     private final Sinks.Empty<Void> stop = Sinks.empty();
 
     ContemplationRun(Conversation conversation, Mode mode, List<Agent> planned, Orchestration.Config config,
-            StoppingRule rule, Budget budget) {
+            StoppingRule rule, Budget budget, ContextView subscriberContext) {
         this.conversation = conversation;
         this.mode = mode;
         this.planned = List.copyOf(planned);
@@ -83,6 +89,8 @@ final class ContemplationRun {
         this.budget = budget;
         this.clock = config.clock();
         this.startMillis = clock.now(TimeUnit.MILLISECONDS);
+        this.probe = config.instrumentation().start(new Instrumentation.Setup(mode, rule.name(),
+                config.voting().name(), aggregator.name(), planned.size(), budget.deadline()), subscriberContext);
     }
 
     Conversation conversation() {
@@ -121,6 +129,16 @@ final class ContemplationRun {
         return stopReason != null;
     }
 
+    /** An agent's engine call is about to be subscribed: returns the probe that hears how it ends. */
+    synchronized Instrumentation.Agent agentSubscribed(Agent agent) {
+        if (finished || stopReason != null) {
+            return Instrumentation.Agent.NONE;
+        }
+        Instrumentation.Agent p = probe.agentStarted(agent.id());
+        probes.put(agent.id(), p);
+        return p;
+    }
+
     /** Applies one signal and returns the events it causes. */
     synchronized List<ContemplationEvent> apply(Signal signal) {
         if (finished || stopReason != null) {
@@ -144,18 +162,22 @@ final class ContemplationRun {
             Optional<Answer> answer = f.vote().answer();
             tally = tally.with(f.vote());
             events.add(new ContemplationEvent.CandidateProduced(id, c.text(), answer, now));
+            Instrumentation.Agent p = probeOf(id);
             if (answer.isPresent()) {
                 outcomes.put(id, new AgentOutcome.Answered(id, answer.get(), c.text(), c.usage(), latency));
+                p.answered(c.usage());
             } else {
                 NoAnswerException cause = new NoAnswerException(id, c.text().isBlank());
                 outcomes.put(id, new AgentOutcome.Failed(id, cause, Optional.of(c.text()), c.usage(), latency));
                 events.add(new ContemplationEvent.AgentFailed(id, cause, now));
+                p.failed(cause, c.usage());
             }
             events.add(new ContemplationEvent.TallyUpdated(tally, now));
         } else if (signal instanceof Signal.Failed f) {
             tokens = tokens.plus(f.usage());
             outcomes.put(id, new AgentOutcome.Failed(id, f.cause(), f.text(), f.usage(), latency));
             events.add(new ContemplationEvent.AgentFailed(id, f.cause(), now));
+            probeOf(id).failed(f.cause(), f.usage());
         }
         decideStop();
         if (stopReason != null) {
@@ -200,7 +222,9 @@ final class ContemplationRun {
             }
             ordered.add(o);
         }
+        endAgents();
         running.clear();
+        probe.stopped(reason, tally.samples());
         events.add(new ContemplationEvent.Stopped(reason, now));
         List<Ballot> inTeamOrder = new ArrayList<>(ballots);
         inTeamOrder.sort(Comparator.comparingInt(b -> b.candidate().agent().ordinal()));
@@ -219,14 +243,65 @@ final class ContemplationRun {
             return Flux.fromIterable(events);
         }
         if (counted.answered().size() < 2) {
+            probe.fallback(aggregator.name(), Instrumentation.Fallback.SINGLE_CANDIDATE, null);
             Decision alone = vote.withFallback("only one answered candidate: nothing for " + aggregator.name()
                     + " to compare");
             events.add(new ContemplationEvent.VerdictReady(verdicts.verdict(alone, TokenUsage.ZERO, now)));
             return Flux.fromIterable(events);
         }
         Aggregation aggregation = new Aggregation(config.engine(), clock, startMillis, budget,
-                budget.maxTotalTokens() - agentTokens.totalTokens(), counted, aggregator, verdicts);
+                budget.maxTotalTokens() - agentTokens.totalTokens(), counted, aggregator, verdicts, probe);
         return Flux.fromIterable(events).concatWith(aggregation.events());
+    }
+
+    /** Removes and returns the probe of agent {@code id}; each agent's end is reported once. */
+    private Instrumentation.Agent probeOf(String id) {
+        Instrumentation.Agent p = probes.remove(id);
+        return p == null ? Instrumentation.Agent.NONE : p;
+    }
+
+    /** Reports every agent still subscribed as cancelled, with the deltas it streamed if it was seen running. */
+    private void endAgents() {
+        for (Map.Entry<String, Instrumentation.Agent> e : probes.entrySet()) {
+            Running r = running.get(e.getKey());
+            e.getValue().cancelled(r == null ? 0 : r.deltas().get());
+        }
+        probes.clear();
+    }
+
+    /** Hears each event on its way to the subscriber: the verdict ends the contemplation. */
+    void emitted(ContemplationEvent event) {
+        if (event instanceof ContemplationEvent.VerdictReady v) {
+            verdictReady(v.verdict());
+        }
+    }
+
+    private synchronized void verdictReady(Verdict verdict) {
+        if (!ended) {
+            ended = true;
+            probe.verdict(verdict);
+        }
+    }
+
+    /** The contemplation ended with {@code error}. */
+    synchronized void failed(Throwable error) {
+        if (!ended) {
+            ended = true;
+            endAgents();
+            probe.failed(error, elapsed());
+        }
+    }
+
+    /** The subscriber cancelled the contemplation: agents still subscribed count as cancelled. */
+    synchronized void cancelled() {
+        finished = true;
+        stop.tryEmitEmpty();
+        if (!ended) {
+            ended = true;
+            endAgents();
+            running.clear();
+            probe.cancelled(elapsed());
+        }
     }
 
     private ContemplationException noVerdict(StopReason reason, List<AgentOutcome> ordered) {

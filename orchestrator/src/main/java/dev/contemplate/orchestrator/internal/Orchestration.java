@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
@@ -54,10 +55,11 @@ public final class Orchestration {
      * @param scheduling when agents start in CONTEMPLATE mode
      * @param clock the scheduler that times deadlines and measures latency
      * @param retry an optional retry applied to each agent's generation
+     * @param instrumentation what is told of each contemplation (metrics, observations, logs)
      */
     public record Config(InferenceEngine engine, List<Agent> agents, Deliberation deliberation,
             Voting voting, Aggregator aggregator, StoppingRule rule, Scheduling scheduling,
-            Scheduler clock, @Nullable Retry retry) {
+            Scheduler clock, @Nullable Retry retry, Instrumentation instrumentation) {
     }
 
     private Orchestration() {
@@ -74,10 +76,11 @@ public final class Orchestration {
      */
     public static Flux<ContemplationEvent> events(Config config, Conversation conversation, Mode mode,
             Budget budget) {
-        return Flux.defer(() -> {
+        return Flux.deferContextual(subscriberContext -> {
             List<Agent> planned = plan(config.agents(), mode, budget);
             StoppingRule rule = mode == Mode.FAST ? StoppingRules.fixed() : config.rule();
-            ContemplationRun run = new ContemplationRun(conversation, mode, planned, config, rule, budget);
+            ContemplationRun run = new ContemplationRun(conversation, mode, planned, config, rule, budget,
+                    subscriberContext);
             Flux<Signal> signals;
             if (mode == Mode.CONTEMPLATE && config.scheduling() instanceof Scheduling.Staggered st) {
                 // the leader's first token (or its end) releases the followers; so does the lead time
@@ -97,7 +100,16 @@ public final class Orchestration {
                     .takeUntil(events -> run.stopped())
                     .take(budget.deadline(), config.clock())
                     .concatMapIterable(events -> events)
-                    .concatWith(Flux.defer(run::finish));
+                    .concatWith(Flux.defer(run::finish))
+                    // the instrumentation hears how the contemplation ended; a cancellation after the upstream
+                    // (agents, aggregation calls) was cancelled, so children end before their contemplation
+                    .doOnNext(run::emitted)
+                    .doOnError(run::failed)
+                    .doFinally(signal -> {
+                        if (signal == SignalType.CANCEL) {
+                            run.cancelled();
+                        }
+                    });
         });
     }
 
@@ -139,7 +151,8 @@ public final class Orchestration {
             request = withoutUnsupportedSeed(engine, request);
             AtomicInteger deltas = new AtomicInteger();
             long start = run.nowMillis();
-            Mono<Generation> generation = engine.stream(request)
+            Instrumentation.Agent probe = run.agentSubscribed(agent);
+            Mono<Generation> generation = probe.scope(engine.stream(request))
                     .doOnNext(e -> {
                         if (e instanceof GenerationEvent.TextDelta && deltas.incrementAndGet() == 1) {
                             onFirstToken.run();

@@ -4,6 +4,7 @@ import dev.contemplate.agents.Conversation;
 import dev.contemplate.inference.Message;
 import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.Contemplator;
+import dev.contemplate.orchestrator.Finish;
 import dev.contemplate.orchestrator.Mode;
 import dev.contemplate.orchestrator.ModelName;
 import dev.contemplate.orchestrator.Verdict;
@@ -36,11 +37,6 @@ import org.jspecify.annotations.Nullable;
  * {@link Conversation} and of a {@link Verdict} to a {@link ChatResponse}. Not part of the public API.
  */
 final class ChatContemplation {
-
-    /** The model name that selects contemplate mode, and the prefix of its variants (grammar: {@link ModelName}). */
-    static final String NAME = ModelName.NAME;
-
-    private static final String PREFIX = NAME + "-";
 
     private ChatContemplation() {
     }
@@ -178,9 +174,11 @@ final class ChatContemplation {
     }
 
     /**
-     * Resolves a model name: {@code contemplate} and {@code contemplate-contemplate} select CONTEMPLATE,
-     * {@code contemplate-auto} AUTO, {@code contemplate-fast} FAST, {@code contemplate-N} CONTEMPLATE with at most N
-     * agents (and never more than {@code budget} allows); any other name, or none, the defaults. Case is ignored.
+     * Resolves a model name with {@link ModelName}: {@code contemplate} and {@code contemplate-contemplate} select
+     * CONTEMPLATE, {@code contemplate-auto} AUTO, {@code contemplate-fast} FAST, {@code contemplate-N} CONTEMPLATE
+     * with N agents capped at {@code budget}'s agent limit, the ceiling of these models
+     * ({@link ModelName#budget(Budget)}: a larger N is not refused, it gets the limit); any other name, or none, the
+     * defaults. Case is ignored.
      *
      * @throws IllegalArgumentException naming {@code modelName} if it starts with {@code contemplate-} but is none of
      *     these
@@ -307,34 +305,29 @@ final class ChatContemplation {
     }
 
     /**
-     * Returns the finish reason of a verdict: {@link FinishReason#STOP} when it is complete (the stopping rule was
-     * satisfied or every agent finished), {@link FinishReason#LENGTH} when the token budget cut it, and
-     * {@link FinishReason#OTHER} when the deadline did (LangChain4j has no finish reason for a time limit).
+     * Returns the finish reason of a verdict, its {@link Finish} in LangChain4j's words: {@link FinishReason#STOP}
+     * when it is complete, {@link FinishReason#LENGTH} when the token budget cut it, and {@link FinishReason#OTHER}
+     * when the deadline did (LangChain4j has no finish reason for a time limit; the OpenAI-compatible server says
+     * {@code stop} there, as {@link Finish} explains).
      */
     static FinishReason finishReason(Verdict verdict) {
-        switch (verdict.stopReason()) {
-            case TOKEN_BUDGET:
+        switch (Finish.of(verdict)) {
+            case LENGTH:
                 return FinishReason.LENGTH;
-            case DEADLINE:
+            case CUT_SHORT:
                 return FinishReason.OTHER;
             default:
-                return verdict.complete() ? FinishReason.STOP : FinishReason.OTHER;
+                return FinishReason.STOP;
         }
     }
 
     /**
-     * Returns the model name that describes how a verdict was reached: {@code contemplate-fast},
-     * {@code contemplate-auto}, or {@code contemplate-N} for CONTEMPLATE with N planned agents.
+     * Returns the model name that describes how a verdict was reached, {@link ModelName#of(Verdict)}'s canonical
+     * name: {@code contemplate-fast}, {@code contemplate-auto}, or {@code contemplate-N} for CONTEMPLATE with N
+     * planned agents.
      */
     static String modelName(Verdict verdict) {
-        switch (verdict.mode()) {
-            case FAST:
-                return PREFIX + "fast";
-            case AUTO:
-                return PREFIX + "auto";
-            default:
-                return PREFIX + verdict.agents().size();
-        }
+        return ModelName.of(verdict).canonical();
     }
 
     /** Returns the total tokens of a verdict, over agents and aggregation calls, as LangChain4j counts them. */

@@ -3,28 +3,43 @@ package dev.contemplate.server.internal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * Bounds the completions of a server: at most {@code maxConcurrent} run, at most {@code maxQueued} wait in arrival
  * order, and one more is refused at once with a 429 {@link ApiError}. Never blocks: a waiting completion is a pending
  * subscription. A completion's turn is released when it terminates or is cancelled (a client that goes away while
- * waiting leaves the queue). Thread-safe.
+ * waiting leaves the queue).
+ *
+ * <p>A completion admitted at once starts on the thread that subscribed. One that waited starts on the
+ * {@code handoff} scheduler, never on the thread that freed its place: that thread is whatever ended the previous
+ * completion (an engine's thread, another connection's event loop), and starting the next one there would run it
+ * inside the previous one's termination, and a chain of completions that end at once would recurse. Thread-safe.
  */
 final class Admission {
 
     private final int maxConcurrent;
     private final int maxQueued;
+    private final Scheduler handoff;
     private final ArrayDeque<Ticket> queue = new ArrayDeque<>();
     private int running;
     private boolean closed;
 
-    Admission(int maxConcurrent, int maxQueued) {
+    /**
+     * @param maxConcurrent the most completions that run at once
+     * @param maxQueued the most that wait
+     * @param handoff where a completion that waited starts when a place frees
+     */
+    Admission(int maxConcurrent, int maxQueued, Scheduler handoff) {
         this.maxConcurrent = maxConcurrent;
         this.maxQueued = maxQueued;
+        this.handoff = Objects.requireNonNull(handoff, "handoff");
     }
 
     /**
@@ -119,7 +134,13 @@ final class Admission {
                 state = State.DONE;
             }
             if (next != null) {
-                next.sink.success();
+                // not here: this is the end of the previous completion (see the class comment)
+                MonoSink<Void> admitted = next.sink;
+                try {
+                    handoff.schedule(admitted::success);
+                } catch (RejectedExecutionException e) {
+                    admitted.success(); // a scheduler that no longer runs tasks: better here than never
+                }
             }
         }
     }

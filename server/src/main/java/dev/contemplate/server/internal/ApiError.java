@@ -4,14 +4,16 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.contemplate.inference.InferenceException;
 import dev.contemplate.inference.PermanentInferenceException;
+import dev.contemplate.inference.UnsupportedCapabilityException;
 import dev.contemplate.orchestrator.AgentOutcome;
 import dev.contemplate.orchestrator.AllAgentsFailedException;
 import dev.contemplate.orchestrator.ContemplationException;
 import dev.contemplate.orchestrator.ContemplationTimeoutException;
 import dev.contemplate.orchestrator.TokenBudgetExceededException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,7 +35,13 @@ final class ApiError extends RuntimeException {
 
     private ApiError(int status, String type, String message, @Nullable String param, @Nullable String code,
             Map<String, String> headers) {
-        super(message, null, false, false);
+        this(status, type, message, param, code, headers, null);
+    }
+
+    /** @param cause the failure behind a server-side error, for the log; never shown to the client */
+    private ApiError(int status, String type, String message, @Nullable String param, @Nullable String code,
+            Map<String, String> headers, @Nullable Throwable cause) {
+        super(message, cause, false, false);
         this.status = status;
         this.type = type;
         this.param = param;
@@ -88,6 +96,23 @@ final class ApiError extends RuntimeException {
                 Map.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS)));
     }
 
+    /** A request URL that cannot be decoded (a bad {@code %}-escape): 400. */
+    static ApiError badUrl(String why) {
+        return badRequest("The request URL cannot be read: " + why + ".", null, "invalid_url");
+    }
+
+    /** A request that did not arrive in time: 408; the connection closes, as the rest is not read. */
+    static ApiError requestTimeout(Duration timeout) {
+        return new ApiError(408, "invalid_request_error", "The request did not arrive within " + timeout.toMillis()
+                + " ms.", null, "request_timeout", Map.of("Connection", "close"));
+    }
+
+    /** A pass-through generation past its deadline: 504; the upstream call is cancelled. */
+    static ApiError upstreamTimeout(String model, Duration deadline) {
+        return new ApiError(504, "server_error", "The model '" + model + "' did not finish within the deadline of "
+                + deadline.toMillis() + " ms.", null, "upstream_timeout", Map.of());
+    }
+
     /** The server is closing: 503. */
     static ApiError shuttingDown() {
         return new ApiError(503, "server_error", "The server is shutting down.", null, "server_shutting_down",
@@ -126,8 +151,20 @@ final class ApiError extends RuntimeException {
     }
 
     /**
-     * Maps any failure of a completion to the error it is answered with: a contemplation without an answer, an
-     * engine's error, a request the engine or the orchestrator refused.
+     * Maps any failure of a completion to the error it is answered with. Whose fault it is decides the status:
+     * <ul>
+     *   <li>the client's: the request itself, as this server's parsing found it (an {@code ApiError} already, 400), or
+     *       as the engine flagged it ({@linkplain #isBadInput bad input}: 400 {@code engine_refused}, with the
+     *       engine's message);
+     *   <li>time: the contemplation's deadline passed before any answer (504);
+     *   <li>the engine's or the upstream's: a transient failure (503, or 502 when every agent failed, with
+     *       {@code Retry-After}), a permanent one such as the server's own upstream key rejected (502
+     *       {@code upstream_error}, a message that does not echo the upstream's);
+     *   <li>the server's: anything else, an exception no mapping expected (500 {@code server_error} with a generic
+     *       message).
+     * </ul>
+     * The errors of the last two kinds keep the failure as their cause, for the server's log; the client never sees
+     * it.
      */
     public static ApiError of(Throwable error) {
         if (error instanceof ApiError e) {
@@ -142,46 +179,49 @@ final class ApiError extends RuntimeException {
                     + e.getMessage(), null, "token_budget_exceeded", Map.of());
         }
         if (error instanceof AllAgentsFailedException e) {
-            Optional<PermanentInferenceException> refused = refusal(e);
-            if (refused.isPresent()) {
-                return badRequest("The engine refused the request: " + refused.get().getMessage(), "messages",
+            List<Throwable> causes = e.agents().stream().filter(a -> a instanceof AgentOutcome.Failed)
+                    .map(a -> ((AgentOutcome.Failed) a).cause()).toList();
+            if (!causes.isEmpty() && causes.stream().allMatch(ApiError::isBadInput)) {
+                return badRequest("The engine refused the request: " + causes.get(0).getMessage(), "messages",
                         "engine_refused");
             }
-            return new ApiError(502, "server_error", "Every agent failed: " + e.getMessage(), null,
-                    "all_agents_failed", e.isRetryable() ? retryAfter() : Map.of());
+            long failed = causes.size();
+            long unanswered = e.agents().size() - failed;
+            return new ApiError(502, "server_error", "No agent produced an answer: " + failed + " failed and "
+                    + unanswered + " gave no answer that could be counted."
+                    + (failed > 0 ? " The server's log has the causes." : ""), null, "all_agents_failed",
+                    e.isRetryable() ? retryAfter() : Map.of(), e);
         }
         if (error instanceof ContemplationException e) {
             return new ApiError(500, "server_error", e.getMessage() == null ? e.getClass().getSimpleName()
                     : e.getMessage(), null, "contemplation_failed", Map.of());
         }
         if (error instanceof InferenceException e) {
-            if (!e.isRetryable()) {
-                return badRequest("The engine refused the request: " + e.getMessage(), null, "engine_refused");
+            if (isBadInput(e)) {
+                return badRequest("The engine refused the request: " + e.getMessage(), "messages", "engine_refused");
             }
-            return new ApiError(503, "server_error", "The engine is unavailable: " + e.getMessage(), null,
-                    "engine_unavailable", retryAfter());
+            if (e.isRetryable()) {
+                return new ApiError(503, "server_error", "The engine is unavailable: " + e.getMessage(), null,
+                        "engine_unavailable", retryAfter());
+            }
+            return new ApiError(502, "server_error", "The engine '" + e.engine() + "' failed and will fail again "
+                    + "on this request; the server's log has the cause.", null, "upstream_error", Map.of(), e);
         }
-        if (error instanceof IllegalArgumentException e) {
-            return badRequest(String.valueOf(e.getMessage()), null, null);
-        }
-        return new ApiError(500, "server_error", "Internal error (" + error.getClass().getSimpleName() + ").", null,
-                null, Map.of());
+        return new ApiError(500, "server_error", "The server had an error while processing your request.", null,
+                null, Map.of(), error);
     }
 
-    /** Returns the engine's refusal when every failed agent was refused by its engine as a bad request. */
-    private static Optional<PermanentInferenceException> refusal(AllAgentsFailedException e) {
-        PermanentInferenceException first = null;
-        for (AgentOutcome a : e.agents()) {
-            if (a instanceof AgentOutcome.Failed f) {
-                if (!(f.cause() instanceof PermanentInferenceException p)) {
-                    return Optional.empty();
-                }
-                if (first == null) {
-                    first = p;
-                }
-            }
-        }
-        return Optional.ofNullable(first);
+    /**
+     * Returns whether the engine refused a failure's request as unreadable or undoable, the client's fault: an
+     * {@link UnsupportedCapabilityException} (it asked for what the engine cannot do, such as a seed), or a permanent
+     * failure the engine raised because it rejected the request's content (an {@link IllegalArgumentException} as
+     * its cause: the embedded model's template refusing a question it cannot read, a tokenizer refusing the text).
+     * Every other permanent failure, such as the upstream refusing the server's key or model, is not the client's.
+     */
+    static boolean isBadInput(Throwable failure) {
+        return failure instanceof UnsupportedCapabilityException
+                || failure instanceof PermanentInferenceException
+                        && failure.getCause() instanceof IllegalArgumentException;
     }
 
     private static Map<String, String> retryAfter() {

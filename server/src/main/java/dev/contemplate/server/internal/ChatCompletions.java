@@ -10,36 +10,41 @@ import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.Contemplator;
 import dev.contemplate.orchestrator.ModelName;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Resolves a request's model name to what answers it, a contemplation or the upstream model, and lists the models
- * served. Thread-safe.
+ * served. The names are {@link ModelName}'s, with the team's size as the ceiling of {@code contemplate-N}. Thread-safe.
  */
 final class ChatCompletions {
 
     private final ServerSettings settings;
     private final int teamSize;
+    private final Duration passThroughDeadline;
     private final long created = System.currentTimeMillis() / 1000;
 
     /**
      * @param settings the server's settings
-     * @param teamSize the size of the contemplators' team, the most agents {@code contemplate-N} may ask for
+     * @param teamSize the size of the contemplators' team, the most agents {@code contemplate-N} gets
+     * @param passThroughDeadline the longest a pass-through generation may run: the contemplators' budget deadline
      */
-    ChatCompletions(ServerSettings settings, int teamSize) {
+    ChatCompletions(ServerSettings settings, int teamSize, Duration passThroughDeadline) {
         this.settings = settings;
-        this.teamSize = teamSize;
+        this.teamSize = Math.max(1, teamSize);
+        this.passThroughDeadline = passThroughDeadline;
     }
 
     /**
      * Returns the cold pieces of a request: nothing runs until subscription, and cancelling them cancels the work.
      *
-     * @throws ApiError 404 for an unknown or malformed model name, 400 for more agents than the team has or a
-     *     conversation that cannot be contemplated
+     * @throws ApiError 404 for an unknown or malformed model name, 400 for a conversation that cannot be contemplated
+     *     or sampling fields the contemplator factory refuses
      */
     Flux<Piece> pieces(CompletionRequest request) {
         Optional<ModelName> name;
@@ -57,15 +62,15 @@ final class ChatCompletions {
             return passThrough(upstream, request);
         }
         throw ApiError.modelNotFound("The model '" + request.model() + "' does not exist on this server; it serves "
-                + ModelName.GRAMMAR + " (N <= " + teamSize + ")"
+                + ModelName.GRAMMAR + " (N up to " + teamSize + ")"
                 + (upstream == null ? "" : ", and the upstream model '" + upstream.modelName() + "'") + ".");
     }
 
+    /**
+     * Returns the pieces of a contemplation: {@link Piece.Started} as soon as they are subscribed (the turn in the
+     * queue has come), then the contemplation's.
+     */
     private Flux<Piece> contemplate(ModelName name, CompletionRequest request) {
-        if (name.agents().isPresent() && name.agents().getAsInt() > teamSize) {
-            throw ApiError.badRequest("'" + request.model() + "' asks for " + name.agents().getAsInt()
-                    + " agents, but this server's team has " + teamSize + ".", "model", "too_many_agents");
-        }
         Conversation conversation;
         try {
             conversation = new Conversation(request.messages());
@@ -80,13 +85,18 @@ final class ChatCompletions {
             throw ApiError.badRequest("The sampling fields cannot be applied: " + e.getMessage(), null,
                     "invalid_value");
         }
-        Budget base = contemplator.budget();
-        Budget budget = name.agents().isPresent()
-                ? new Budget(base.deadline(), name.agents().getAsInt(), base.maxTotalTokens()) : base;
-        return Contemplation.pieces(contemplator, conversation, name.mode(), budget);
+        // contemplate-N: N agents in place of the contemplator's limit, capped at the team (ModelName's one meaning)
+        Budget budget = name.budget(contemplator.budget(), teamSize);
+        return Flux.concat(Mono.just(new Piece.Started()),
+                Contemplation.pieces(contemplator, conversation, name.mode(), budget));
     }
 
-    private static Flux<Piece> passThrough(Upstream upstream, CompletionRequest request) {
+    /**
+     * Returns the pieces of one plain generation by the upstream engine, cut at the pass-through deadline: past it the
+     * upstream call is cancelled and the pieces fail with a 504 {@link ApiError}. The deadline runs from subscription,
+     * when the turn in the queue has come.
+     */
+    private Flux<Piece> passThrough(Upstream upstream, CompletionRequest request) {
         GenerationRequest generation;
         try {
             generation = new GenerationRequest(request.messages(), request.sampling().applyTo(upstream.defaults()));
@@ -94,7 +104,12 @@ final class ChatCompletions {
             throw ApiError.badRequest("The sampling fields cannot be applied: " + e.getMessage(), null,
                     "invalid_value");
         }
-        return Flux.defer(() -> upstream.engine().stream(generation)).map(ChatCompletions::piece);
+        Duration deadline = passThroughDeadline;
+        Mono<Piece> late = Mono.delay(deadline).then(Mono.error(() ->
+                ApiError.upstreamTimeout(upstream.modelName(), deadline)));
+        // the generation ends with its Finished piece, which also cancels the timer
+        return Flux.defer(() -> upstream.engine().stream(generation)).map(ChatCompletions::piece).mergeWith(late)
+                .takeUntil(p -> p instanceof Piece.Finished);
     }
 
     private static Piece piece(GenerationEvent event) {
@@ -116,13 +131,13 @@ final class ChatCompletions {
         }
     }
 
-    /** Returns the names served: the contemplate names (N from 1 to the team's size), then the upstream model. */
+    /**
+     * Returns the names served: {@link ModelName#served}'s canonical names (N from 1 to the team's size), then the
+     * upstream model.
+     */
     List<String> modelIds() {
-        List<String> ids = new ArrayList<>(List.of(ModelName.NAME, ModelName.NAME + "-auto",
-                ModelName.NAME + "-fast"));
-        for (int n = 1; n <= teamSize; n++) {
-            ids.add(ModelName.NAME + "-" + n);
-        }
+        List<String> ids = new ArrayList<>();
+        ModelName.served(teamSize).forEach(n -> ids.add(n.canonical()));
         Upstream upstream = settings.upstream();
         if (upstream != null) {
             ids.add(upstream.modelName());

@@ -29,6 +29,12 @@ record CompletionRequest(String model, List<Message> messages, boolean stream, b
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The most stop sequences, as OpenAI allows. */
+    private static final int MAX_STOP = 4;
+
+    /** The most characters of a value shown in an error message. */
+    private static final int MAX_SHOWN = 60;
+
     /**
      * Reads a request body.
      *
@@ -69,19 +75,39 @@ record CompletionRequest(String model, List<Message> messages, boolean stream, b
                     + "its samples; choose how many with the model name contemplate-N), but n was " + n.getAsInt()
                     + ".", "n", "unsupported_value");
         }
-        if (nonEmptyArray(root, "tools") || nonEmptyArray(root, "functions")) {
-            throw ApiError.badRequest("Tools are not supported by this server.", root.hasNonNull("tools") ? "tools"
-                    : "functions", "unsupported_parameter");
+        for (String tools : List.of("tools", "functions")) {
+            if (nonEmptyArray(root, tools)) {
+                throw ApiError.badRequest("Tools are not supported by this server, but '" + tools + "' offers "
+                        + root.get(tools).size() + ".", tools, "unsupported_parameter");
+            }
         }
-        JsonNode format = root.path("response_format");
-        if (!format.isMissingNode() && !format.isNull() && !"text".equals(format.path("type").asText(""))) {
-            throw ApiError.badRequest("Only text responses are supported, but response_format asks for '"
-                    + format.path("type").asText("?") + "'.", "response_format", "unsupported_value");
-        }
+        responseFormat(root.get("response_format"));
         boolean stream = bool(root, "stream");
         boolean includeUsage = stream && root.path("stream_options").isObject()
                 && bool(root.path("stream_options"), "include_usage");
         return new CompletionRequest(model, messages, stream, includeUsage, sampling(root));
+    }
+
+    /** Accepts a missing, null or {@code {"type": "text"}} response format. */
+    private static void responseFormat(@Nullable JsonNode format) {
+        if (format == null || format.isNull()) {
+            return;
+        }
+        if (!format.isObject()) {
+            throw invalid("response_format", "an object such as {\"type\": \"text\"}", format);
+        }
+        JsonNode type = format.get("type");
+        if (type == null || type.isNull()) {
+            throw ApiError.badRequest("Missing required parameter: 'response_format.type'.", "response_format.type",
+                    "missing_required_parameter");
+        }
+        if (!type.isTextual()) {
+            throw invalid("response_format.type", "a string", type);
+        }
+        if (!type.asText().equals("text")) {
+            throw ApiError.badRequest("Only text responses are supported, but response_format asks for "
+                    + shown(type) + ".", "response_format", "unsupported_value");
+        }
     }
 
     private static SamplingOverrides sampling(JsonNode root) {
@@ -99,7 +125,12 @@ record CompletionRequest(String model, List<Message> messages, boolean stream, b
             }
             seed = OptionalLong.of(s.asLong());
         }
-        return new SamplingOverrides(temperature, topP, maxTokens, seed, stop(root));
+        try {
+            return new SamplingOverrides(temperature, topP, maxTokens, seed, stop(root));
+        } catch (IllegalArgumentException e) {
+            // the checks above should have caught it; still the request's fault, named as the overrides name it
+            throw ApiError.badRequest("Invalid sampling fields: " + e.getMessage() + ".", null, "invalid_value");
+        }
     }
 
     private static Optional<List<String>> stop(JsonNode root) {
@@ -120,8 +151,14 @@ record CompletionRequest(String model, List<Message> messages, boolean stream, b
         } else {
             throw invalid("stop", "a string or an array of strings", stop);
         }
-        if (list.size() > 4 || list.stream().anyMatch(String::isEmpty)) {
-            throw ApiError.badRequest("'stop' takes at most 4 non-empty sequences.", "stop", "invalid_value");
+        if (list.size() > MAX_STOP) {
+            throw ApiError.badRequest("'stop' takes at most " + MAX_STOP + " sequences, but " + list.size()
+                    + " were sent.", "stop", "invalid_value");
+        }
+        int empty = list.indexOf("");
+        if (empty >= 0) {
+            throw ApiError.badRequest("'stop' sequences must not be empty, but " + (stop.isArray() ? "stop[" + empty
+                    + "]" : "stop") + " is.", "stop", "invalid_value");
         }
         return list.isEmpty() ? Optional.empty() : Optional.of(list);
     }
@@ -259,7 +296,13 @@ record CompletionRequest(String model, List<Message> messages, boolean stream, b
 
     private static ApiError invalid(String param, String expected, JsonNode got) {
         return ApiError.badRequest("Invalid type for '" + param + "': expected " + expected + ", but got "
-                + kind(got) + ".", param, "invalid_type");
+                + kind(got) + " (" + shown(got) + ").", param, "invalid_type");
+    }
+
+    /** Returns a value as JSON, cut to {@link #MAX_SHOWN} characters, for an error message. */
+    private static String shown(JsonNode value) {
+        String json = value.toString();
+        return json.length() <= MAX_SHOWN ? json : json.substring(0, MAX_SHOWN - 1) + "…";
     }
 
     private static String kind(JsonNode node) {

@@ -9,8 +9,8 @@ import dev.contemplate.orchestrator.AgentOutcome;
 import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.ContemplationEvent;
 import dev.contemplate.orchestrator.Contemplator;
+import dev.contemplate.orchestrator.Finish;
 import dev.contemplate.orchestrator.Mode;
-import dev.contemplate.orchestrator.StopReason;
 import dev.contemplate.orchestrator.Verdict;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +47,7 @@ final class Contemplation {
             Verdict v = ready.verdict();
             String sent = streamed.toString();
             boolean other = !v.text().startsWith(sent);
-            Piece.Finished finished = new Piece.Finished(v.text(), finishReason(v.stopReason()), v.tokens(),
+            Piece.Finished finished = new Piece.Finished(v.text(), finishReason(v), v.tokens(),
                     extension(v, other), other);
             if (other || v.text().length() == sent.length()) {
                 return List.of(finished);
@@ -58,12 +58,13 @@ final class Contemplation {
     }
 
     /**
-     * Returns the finish reason of a verdict: {@code length} when the token budget cut it, else {@code stop}. A
-     * deadline cut gives {@code stop} too (its text is a whole answer, the best so far); the extension's
-     * {@code complete} and {@code stop_reason} tell it apart.
+     * Returns the OpenAI finish reason of a verdict, its {@link Finish} on OpenAI's wire: {@code length} when the
+     * token budget cut it, else {@code stop}. A deadline cut gives {@code stop} too (OpenAI has no value for it; the
+     * text is a whole answer, the best so far); the extension's {@code complete} and {@code stop_reason} tell it
+     * apart. LangChain4j's models say {@code OTHER} there, from the same {@link Finish}.
      */
-    static String finishReason(StopReason reason) {
-        return reason == StopReason.TOKEN_BUDGET ? "length" : "stop";
+    static String finishReason(Verdict verdict) {
+        return Finish.of(verdict).openAiFinishReason();
     }
 
     /** Returns one progress line for an event other than the answer's text and the verdict. */

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,6 +13,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
@@ -22,14 +25,18 @@ import reactor.netty.http.server.HttpServerResponse;
  * /v1/chat/completions}, {@code GET /v1/models}, {@code GET /v1/models/ID}), the bounded body, admission, and the
  * answer as JSON or as server-sent events. Errors found before a response starts are answered with their status and
  * an OpenAI error object; an error after a stream started is sent as a {@code data: {"error": ...}} event that ends
- * it. The work of a request stops when its client's connection closes. Thread-safe; never blocks.
+ * it. Server-side failures (5xx with a cause) are logged at WARN. The work of a request stops when its client's
+ * connection closes. Thread-safe; never blocks.
  */
 final class HttpApi {
 
-    private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     static final String CHAT = "/v1/chat/completions";
     static final String MODELS = "/v1/models";
+
+    /** The class of Reactor Netty's request timeout, package-private there. */
+    private static final String REQUEST_TIMEOUT_EXCEPTION = "reactor.netty.http.server.RequestTimeoutException";
 
     private final ServerSettings settings;
     private final Admission admission;
@@ -46,9 +53,9 @@ final class HttpApi {
 
     /** Handles one request. */
     Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
-        String path = path(request.uri());
         HttpMethod method = request.method();
         try {
+            String path = path(request.uri());
             if (admission.closed()) {
                 // a request on a connection kept alive while the server closes: no new work, and the connection goes
                 throw ApiError.shuttingDown();
@@ -87,11 +94,16 @@ final class HttpApi {
         }).onErrorResume(e -> response.hasSentHeaders() ? Mono.empty() : error(response, mapped(e)));
     }
 
-    /** Returns the error a failure is answered with, logging the failures that no mapping expected. */
+    /**
+     * Returns the error a failure is answered with, logging at WARN the server-side ones that carry a cause (an
+     * unexpected exception, an upstream that failed permanently): the client gets a generic message, the log the
+     * cause.
+     */
     static ApiError mapped(Throwable e) {
         ApiError error = ApiError.of(e);
-        if (error.status() == 500 && error.code() == null) {
-            LOG.log(System.Logger.Level.WARNING, "internal error answering a chat completion", e);
+        if (error.status() >= 500 && error.getCause() != null) {
+            LOG.warn("chat completion failed: {} {} ({})", error.status(), error.code(), error.getMessage(),
+                    error.getCause());
         }
         return error;
     }
@@ -101,8 +113,10 @@ final class HttpApi {
     }
 
     /**
-     * Answers with server-sent events once the first piece (or the turn in the queue) has come: an error before it is
-     * still answered with its HTTP status; after it, the stream has started.
+     * Answers with server-sent events once the first piece has come: for a contemplation that is
+     * {@link Piece.Started}, as soon as its turn in the queue has come; for a pass-through, the upstream's first
+     * token. An error before it (a full queue, an upstream that refuses at once) is still answered with its HTTP
+     * status; after it, the stream has started and an error ends it as an error event.
      */
     private static Mono<Void> stream(HttpServerResponse response, OpenAiJson wire, Flux<Piece> pieces) {
         return pieces.switchOnFirst((first, all) -> {
@@ -116,7 +130,10 @@ final class HttpApi {
         }).then();
     }
 
-    /** Reads the body, refusing with 413 one over the limit (by its Content-Length at once, else as it comes). */
+    /**
+     * Reads the body, refusing with 413 one over the limit (by its Content-Length at once, else as it comes), and
+     * with 408 one that does not arrive within the request timeout (Reactor Netty's read and request timeouts).
+     */
     private Mono<byte[]> body(HttpServerRequest request) {
         int max = settings.maxRequestBytes();
         String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
@@ -130,7 +147,16 @@ final class HttpApi {
             }
         }
         return request.receive().reduceWith(ByteArrayOutputStream::new, (out, buf) -> append(out, buf, max))
-                .map(ByteArrayOutputStream::toByteArray);
+                .map(ByteArrayOutputStream::toByteArray)
+                .onErrorMap(HttpApi::timedOut, e -> ApiError.requestTimeout(settings.requestTimeout()));
+    }
+
+    /**
+     * Returns whether reading a request failed for its timeout: Netty's {@link ReadTimeoutException} (Reactor Netty's
+     * read timeout) or Reactor Netty's request timeout, whose exception type is not public.
+     */
+    private static boolean timedOut(Throwable e) {
+        return e instanceof ReadTimeoutException || e.getClass().getName().equals(REQUEST_TIMEOUT_EXCEPTION);
     }
 
     private static ByteArrayOutputStream append(ByteArrayOutputStream out, ByteBuf buf, int max) {
@@ -194,9 +220,18 @@ final class HttpApi {
                 .sendByteArray(Mono.just(json)).then();
     }
 
-    /** Returns the request's decoded path without the query and without a trailing slash. */
+    /**
+     * Returns the request's decoded path without the query and without a trailing slash.
+     *
+     * @throws ApiError 400 if the URI cannot be decoded (a bad {@code %}-escape)
+     */
     static String path(String uri) {
-        String path = new QueryStringDecoder(uri).path();
+        String path;
+        try {
+            path = new QueryStringDecoder(uri).path();
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badUrl(String.valueOf(e.getMessage()));
+        }
         return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 

@@ -8,13 +8,16 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 /**
  * A running server: Reactor Netty's HTTP server on event loops of its own (daemon threads named
- * {@code contemplate-server-*}), and its admission. Closing it is graceful and releases every thread.
+ * {@code contemplate-server-*}), and its admission. A request must arrive whole within the request timeout (a client
+ * that sends its headers and then stalls in its body is cut off), and connections beyond the most allowed are closed
+ * as they are accepted. Closing it is graceful and releases every thread.
  */
 public final class HttpServerRunner {
 
@@ -57,8 +60,12 @@ public final class HttpServerRunner {
             throw new IllegalArgumentException("the contemplator factory returned null for a request without "
                     + "sampling fields");
         }
-        Admission admission = new Admission(settings.maxConcurrent(), settings.maxQueued());
-        HttpApi api = new HttpApi(settings, admission, new ChatCompletions(settings, probe.agents().size()));
+        // a completion that waited starts off the thread that freed its place (see Admission)
+        Admission admission = new Admission(settings.maxConcurrent(), settings.maxQueued(),
+                Schedulers.boundedElastic());
+        ChatCompletions completions = new ChatCompletions(settings, probe.agents().size(),
+                probe.budget().deadline());
+        HttpApi api = new HttpApi(settings, admission, completions);
         int workers = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
         LoopResources loops = LoopResources.create("contemplate-server", 1, workers, true);
         // the open connections: Reactor Netty's graceful shutdown waits for their requests (no thread of its own)
@@ -70,6 +77,10 @@ public final class HttpServerRunner {
                     .runOn(loops)
                     .channelGroup(connections)
                     .idleTimeout(IDLE_TIMEOUT)
+                    // from the request's headers to the last byte of its body; the response is not bounded by it
+                    .requestTimeout(settings.requestTimeout())
+                    .readTimeout(settings.requestTimeout())
+                    .maxConnections(settings.maxConnections())
                     .handle(api::handle)
                     .bindNow(BIND_TIMEOUT);
             return new HttpServerRunner(server, connections, loops, admission, settings.shutdownTimeout());
@@ -79,6 +90,11 @@ public final class HttpServerRunner {
             throw new IllegalStateException("cannot serve on " + settings.host() + ":" + settings.port() + ": "
                     + reason, e);
         }
+    }
+
+    /** Returns the admission, for the tests of this package. */
+    Admission admission() {
+        return admission;
     }
 
     /** Returns the bound host. */

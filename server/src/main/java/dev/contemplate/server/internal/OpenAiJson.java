@@ -26,8 +26,9 @@ final class OpenAiJson {
 
     /**
      * @param model the model name the request sent, echoed in every object
-     * @param includeUsage whether a stream carries {@code "usage": null} in every chunk and ends with a usage chunk,
-     *     as OpenAI does for {@code stream_options.include_usage}
+     * @param includeUsage whether a stream carries {@code "usage": null} in every chunk and ends with a usage chunk
+     *     (empty {@code choices}) before {@code [DONE]}, as OpenAI does for {@code stream_options.include_usage};
+     *     without it a stream carries no usage at all, as OpenAI's
      */
     OpenAiJson(String model, boolean includeUsage) {
         this.model = model;
@@ -60,8 +61,14 @@ final class OpenAiJson {
         return data(chunk(delta, null));
     }
 
-    /** Returns the events of one piece of a stream: a comment, a content chunk, or the end of the stream. */
+    /**
+     * Returns the events of one piece of a stream: a comment, a content chunk, or the end of the stream (none for
+     * {@link Piece.Started}, which {@link #roleChunk()} answers).
+     */
     List<String> events(Piece piece) {
+        if (piece instanceof Piece.Started) {
+            return List.of();
+        }
         if (piece instanceof Piece.Progress p) {
             return List.of(": " + p.text() + "\n\n");
         }

@@ -5,8 +5,19 @@ import dev.contemplate.inference.TokenUsage;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
-/** What a completion produces, in order: progress and text as they come, then one {@link Finished}. */
+/**
+ * What a completion produces, in order: for a contemplation {@link Started} first, then progress and text as they
+ * come, then one {@link Finished}.
+ */
 sealed interface Piece {
+
+    /**
+     * The completion has its turn and has started: a stream answers with its headers and the role chunk now, before
+     * the first progress or text. A contemplation starts with it; a pass-through does not, so that an upstream that
+     * refuses the request at once is still answered with its HTTP status.
+     */
+    record Started() implements Piece {
+    }
 
     /**
      * Progress, sent to a streaming client as an SSE comment line (standard clients ignore it).

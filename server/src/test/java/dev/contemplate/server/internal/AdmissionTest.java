@@ -2,15 +2,23 @@ package dev.contemplate.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
-/** The bounds on running and waiting completions, without HTTP. */
+/**
+ * The bounds on running and waiting completions, without HTTP. The tests of order hand a freed place over inline
+ * ({@code Schedulers.immediate()}), so that the order shows at once; the tests of the handoff use real schedulers.
+ */
 class AdmissionTest {
 
     private final List<String> started = new CopyOnWriteArrayList<>();
@@ -25,7 +33,7 @@ class AdmissionTest {
 
     @Test
     void waitingCompletionsStartInArrivalOrderAsPlacesFree() {
-        Admission admission = new Admission(1, 2);
+        Admission admission = new Admission(1, 2, Schedulers.immediate());
         Sinks.Empty<Void> a = Sinks.empty();
         Sinks.Empty<Void> b = Sinks.empty();
         Sinks.Empty<Void> c = Sinks.empty();
@@ -48,7 +56,7 @@ class AdmissionTest {
 
     @Test
     void oneMoreThanTheQueueHoldsIsRefusedWith429() {
-        Admission admission = new Admission(1, 1);
+        Admission admission = new Admission(1, 1, Schedulers.immediate());
         Sinks.Empty<Void> forever = Sinks.empty();
         admission.run(() -> work("a", forever)).subscribe();
         admission.run(() -> work("b", forever)).subscribe();
@@ -63,7 +71,7 @@ class AdmissionTest {
 
     @Test
     void aCancelledCompletionFreesItsPlaceWhetherRunningOrWaiting() {
-        Admission admission = new Admission(1, 1);
+        Admission admission = new Admission(1, 1, Schedulers.immediate());
         Sinks.Empty<Void> forever = Sinks.empty();
         Disposable running = admission.run(() -> work("a", forever)).subscribe();
         Disposable waiting = admission.run(() -> work("b", forever)).subscribe();
@@ -79,7 +87,7 @@ class AdmissionTest {
 
     @Test
     void closingRefusesNewAndWaitingCompletionsWith503AndLetsTheRunningOnesGoOn() {
-        Admission admission = new Admission(1, 1);
+        Admission admission = new Admission(1, 1, Schedulers.immediate());
         Sinks.Empty<Void> a = Sinks.empty();
         List<String> done = new CopyOnWriteArrayList<>();
         admission.run(() -> work("a", a)).subscribe(done::add);
@@ -93,5 +101,73 @@ class AdmissionTest {
         a.tryEmitEmpty();
         assertThat(done).containsExactly("a");
         assertThat(admission.running()).isZero();
+    }
+
+    @Test
+    void aWaitingCompletionStartsOffTheThreadThatFreedItsPlace() {
+        Scheduler handoff = Schedulers.newSingle("handoff");
+        try {
+            Admission admission = new Admission(1, 1, handoff);
+            Sinks.Empty<Void> a = Sinks.empty();
+            AtomicReference<Thread> bStartedOn = new AtomicReference<>();
+            admission.run(() -> work("a", a)).subscribe();
+            admission.run(() -> Flux.defer(() -> {
+                bStartedOn.set(Thread.currentThread());
+                return Flux.just("b");
+            })).subscribe();
+            assertThat(admission.queued()).isEqualTo(1);
+
+            a.tryEmitEmpty(); // a ends on this thread, which frees its place
+            await(() -> bStartedOn.get() != null, "b starts");
+            assertThat(bStartedOn.get()).isNotSameAs(Thread.currentThread());
+            assertThat(bStartedOn.get().getName()).startsWith("handoff");
+            await(() -> admission.running() == 0, "b ends and frees its place");
+        } finally {
+            handoff.dispose();
+        }
+    }
+
+    @Test
+    void aLongChainOfWaitingCompletionsThatEndAtOnceDoesNotRecurse() {
+        int n = 10_000;
+        Admission admission = new Admission(1, n, Schedulers.boundedElastic());
+        Sinks.Empty<Void> first = Sinks.empty();
+        admission.run(() -> work("first", first)).subscribe();
+        AtomicInteger done = new AtomicInteger();
+        AtomicInteger deepest = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int i = 0; i < n; i++) {
+            // each ends as soon as it starts, freeing its place for the next from inside its own end
+            admission.run(() -> Flux.defer(() -> {
+                deepest.accumulateAndGet(Thread.currentThread().getStackTrace().length, Math::max);
+                return Flux.just("instant");
+            })).subscribe(x -> { }, failure::set, done::incrementAndGet);
+        }
+        assertThat(admission.queued()).isEqualTo(n);
+
+        first.tryEmitEmpty();
+        await(() -> done.get() == n || failure.get() != null, "every waiting completion ends");
+        assertThat(failure.get()).isNull();
+        assertThat(done.get()).isEqualTo(n);
+        // each started on a fresh stack: the depth does not grow with the chain
+        assertThat(deepest.get()).isLessThan(300);
+        await(() -> admission.running() == 0, "the last place is free");
+        assertThat(admission.queued()).isZero();
+    }
+
+    /** Waits up to 20 s for {@code condition}; a poll, not a timing assertion. */
+    static void await(BooleanSupplier condition, String what) {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 }
