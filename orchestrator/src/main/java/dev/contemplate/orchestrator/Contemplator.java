@@ -143,7 +143,7 @@ public final class Contemplator {
      * @throws IllegalArgumentException if {@code question} is blank
      */
     public Mono<Verdict> contemplate(String question, Mode mode, Budget callBudget) {
-        return contemplate(Conversation.of(question), mode, callBudget);
+        return contemplate(Conversation.of(Objects.requireNonNull(question, "question")), mode, callBudget);
     }
 
     /** Contemplates a conversation in the default mode with the default budget. */

@@ -253,7 +253,9 @@ final class AskCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         TokenUsage t = v.tokens();
         int answered = v.tally().answered();
-        line(b, "Question", question + (text.equals(question) ? "" : "  (read as " + text + ")"));
+        // the question is user input: no control character of it reaches the terminal
+        line(b, "Question", CliException.printable(question) + (text.equals(question) ? ""
+                : "  (read as " + CliException.printable(text) + ")"));
         line(b, "Answer", v.answer().text() + (setup.simulated() ? "  [simulated]" : ""));
         if (!v.text().strip().equals(v.answer().text().strip())) {
             line(b, "Reply", v.text().strip().replace("\n", "\n            "));
