@@ -1,6 +1,8 @@
 package dev.contemplate.aggregation;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -8,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.RandomAccess;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An immutable, incremental count of votes in arrival order.
@@ -19,17 +23,31 @@ import java.util.Optional;
  */
 public final class Tally {
 
-    private static final Tally EMPTY = new Tally(List.of(), List.of());
+    private static final Vote[] NO_VOTES = new Vote[0];
+
+    private static final Tally EMPTY = new Tally(new AtomicInteger(), NO_VOTES, 0, List.of());
 
     private static final Comparator<AnswerCount> RANK = Comparator.comparingInt(AnswerCount::count).reversed()
             .thenComparingInt(AnswerCount::lowestOrdinal)
             .thenComparing(c -> c.answer().key());
 
-    private final List<Vote> votes;
+    /*
+     * The votes are a persistent, append-only array shared by a chain of tallies: this tally sees the first {@code n}
+     * slots of {@code slots}, which are never written again once published. {@code claimed} counts the slots handed
+     * out in this chain (shared by every tally of it); whoever moves it from n to n + 1 owns slot n, so appending to
+     * the latest tally of a chain writes one slot (amortised O(1), doubling the array when full), while appending to
+     * an older one (a branch) copies its n votes into a new chain. The final fields publish the first n slots safely
+     * to any thread that sees this tally.
+     */
+    private final AtomicInteger claimed;
+    private final Vote[] slots;
+    private final int n;
     private final List<AnswerCount> ranking;
 
-    private Tally(List<Vote> votes, List<AnswerCount> ranking) {
-        this.votes = votes;
+    private Tally(AtomicInteger claimed, Vote[] slots, int n, List<AnswerCount> ranking) {
+        this.claimed = claimed;
+        this.slots = slots;
+        this.n = n;
         this.ranking = ranking;
     }
 
@@ -49,11 +67,23 @@ public final class Tally {
 
     /** Returns a new tally with {@code vote} added; this one is unchanged. O(distinct answers). */
     public Tally with(Vote vote) {
-        List<Vote> nv = new ArrayList<>(votes.size() + 1);
-        nv.addAll(votes);
-        nv.add(vote);
+        if (vote == null) {
+            throw new NullPointerException("vote");
+        }
+        AtomicInteger nc;
+        Vote[] ns;
+        if (n > 0 && claimed.compareAndSet(n, n + 1)) {
+            // the latest of its chain: slot n is ours alone
+            nc = claimed;
+            ns = n < slots.length ? slots : Arrays.copyOf(slots, n * 2);
+        } else {
+            // empty, or a branch off an older tally: start a new chain with a copy of our votes
+            nc = new AtomicInteger(n + 1);
+            ns = Arrays.copyOf(slots, Math.max(8, n * 2));
+        }
+        ns[n] = vote;
         if (vote.answer().isEmpty()) {
-            return new Tally(Collections.unmodifiableList(nv), ranking);
+            return new Tally(nc, ns, n + 1, ranking);
         }
         Answer a = vote.answer().get();
         List<AnswerCount> nr = new ArrayList<>(ranking.size() + 1);
@@ -71,17 +101,17 @@ public final class Tally {
             nr.add(new AnswerCount(a, 1, vote.agentOrdinal(), vote.weight()));
         }
         nr.sort(RANK);
-        return new Tally(Collections.unmodifiableList(nv), Collections.unmodifiableList(nr));
+        return new Tally(nc, ns, n + 1, Collections.unmodifiableList(nr));
     }
 
-    /** Returns every sample in arrival order, including "no answer" ones. */
+    /** Returns every sample in arrival order, including "no answer" ones (an unmodifiable view). */
     public List<Vote> votes() {
-        return votes;
+        return new VoteView(slots, n);
     }
 
     /** Returns the number of samples counted, including "no answer" ones. */
     public int samples() {
-        return votes.size();
+        return n;
     }
 
     /** Returns the number of samples that carried an answer. */
@@ -169,5 +199,30 @@ public final class Tally {
     @Override
     public String toString() {
         return "Tally" + counts() + " of " + samples() + " samples";
+    }
+
+    /** The first {@code size} slots of a chain's array, read-only. */
+    private static final class VoteView extends AbstractList<Vote> implements RandomAccess {
+
+        private final Vote[] slots;
+        private final int size;
+
+        VoteView(Vote[] slots, int size) {
+            this.slots = slots;
+            this.size = size;
+        }
+
+        @Override
+        public Vote get(int index) {
+            if (index < 0 || index >= size) {
+                throw new IndexOutOfBoundsException("Index " + index + " out of bounds for length " + size);
+            }
+            return slots[index];
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
     }
 }

@@ -136,6 +136,55 @@ class TallyTest {
     }
 
     @Test
+    void branchingTwiceFromTheSameTallyKeepsBothResultsIndependent() {
+        Tally base = Tally.empty();
+        for (int i = 0; i < 5; i++) {
+            base = base.with(Vote.of(i, "x"));
+        }
+        Tally left = base.with(Vote.of(5, "l"));
+        Tally right = base.with(Vote.of(6, "r")).with(Vote.of(7, "r"));
+        Tally leftMore = left.with(Vote.of(8, "l"));
+        Tally leftBranch = left.with(Vote.of(9, "z"));
+
+        assertThat(base.samples()).isEqualTo(5);
+        assertThat(base.votes()).extracting(Vote::agentOrdinal).containsExactly(0, 1, 2, 3, 4);
+        assertThat(left.votes()).extracting(Vote::agentOrdinal).containsExactly(0, 1, 2, 3, 4, 5);
+        assertThat(right.votes()).extracting(Vote::agentOrdinal).containsExactly(0, 1, 2, 3, 4, 6, 7);
+        assertThat(leftMore.votes()).extracting(Vote::agentOrdinal).containsExactly(0, 1, 2, 3, 4, 5, 8);
+        assertThat(leftBranch.votes()).extracting(Vote::agentOrdinal).containsExactly(0, 1, 2, 3, 4, 5, 9);
+        assertThat(left.counts()).containsExactly(Map.entry("x", 5), Map.entry("l", 1));
+        assertThat(right.counts()).containsExactly(Map.entry("x", 5), Map.entry("r", 2));
+        assertThat(leftMore.counts()).containsExactly(Map.entry("x", 5), Map.entry("l", 2));
+        assertThat(leftBranch.counts()).containsExactly(Map.entry("x", 5), Map.entry("l", 1), Map.entry("z", 1));
+        // a view taken before a later append or branch does not change
+        List<Vote> leftView = left.votes();
+        left.with(Vote.of(10, "q"));
+        assertThat(leftView).hasSize(6);
+        assertThat(left.votes()).isEqualTo(leftView);
+    }
+
+    @Test
+    void branchesGrownPastTheirCapacityStayIndependent() {
+        Tally base = Tally.empty();
+        List<Tally> prefixes = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            prefixes.add(base);
+            base = base.with(Vote.of(i, Integer.toString(i % 3)));
+        }
+        for (int k = 0; k < prefixes.size(); k++) {
+            Tally b = prefixes.get(k).with(Vote.of(1000 + k, "b"));
+            assertThat(b.samples()).isEqualTo(k + 1);
+            assertThat(b.votes().get(k).agentOrdinal()).isEqualTo(1000 + k);
+            assertThat(prefixes.get(k).samples()).isEqualTo(k);
+            for (int i = 0; i < k; i++) {
+                assertThat(b.votes().get(i).agentOrdinal()).isEqualTo(i);
+            }
+        }
+        assertThat(base.votes()).extracting(Vote::agentOrdinal).isEqualTo(
+                java.util.stream.IntStream.range(0, 100).boxed().toList());
+    }
+
+    @Test
     void viewsCannotBeModified() {
         Tally t = Tally.of(List.of(Vote.of(0, "a")));
         assertThatThrownBy(() -> t.votes().add(Vote.of(1, "b"))).isInstanceOf(UnsupportedOperationException.class);

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "contemplate", mixinStandardHelpOptions = true, versionProvider = ContemplateCli.Version.class,
         usageHelpAutoWidth = true,
-        subcommands = {AskCommand.class, BenchCommand.class, ReplayCommand.class, ServeCommand.class,
+        subcommands = {AskCommand.class, BenchCommand.class, ReplayCommand.class, ServeCommand.class, LoadCommand.class,
             CommandLine.HelpCommand.class},
         description = {
             "Contemplate mode: N agents answer the same question in parallel over one inference engine, their "

@@ -28,6 +28,8 @@ public final class DeadlineSlackBench {
 
     /** Runs the measurement; optional argument: number of runs (default 500). */
     public static void main(String[] args) {
+        // the tests log the contemplator at DEBUG into a file (simplelogger.properties); a user's default is quieter
+        System.setProperty("org.slf4j.simpleLogger.log.dev.contemplate.orchestrator.Contemplator", "warn");
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         Duration deadline = Duration.ofMillis(50);
         ScriptedEngine engine = ScriptedEngine.builder().script(r -> r.sampling().seed().orElseThrow() == 0
