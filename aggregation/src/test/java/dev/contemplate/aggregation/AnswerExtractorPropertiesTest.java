@@ -1,10 +1,11 @@
 package dev.contemplate.aggregation;
 
-import static dev.contemplate.aggregation.PropertyCheck.forAll;
-import static dev.contemplate.aggregation.PropertyCheck.forAllStrings;
+import static dev.contemplate.inference.testkit.PropertyCheck.forAll;
+import static dev.contemplate.inference.testkit.PropertyCheck.forAllStrings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.contemplate.inference.testkit.PropertyCheck;
 import dev.contemplate.aggregation.internal.Texts;
 import java.math.BigDecimal;
 import java.math.BigInteger;

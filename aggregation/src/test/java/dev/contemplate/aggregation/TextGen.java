@@ -1,5 +1,6 @@
 package dev.contemplate.aggregation;
 
+import dev.contemplate.inference.testkit.PropertyCheck;
 import java.util.List;
 import java.util.SplittableRandom;
 

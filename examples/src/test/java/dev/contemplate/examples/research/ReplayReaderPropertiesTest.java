@@ -1,10 +1,11 @@
 package dev.contemplate.examples.research;
 
-import static dev.contemplate.examples.research.PropertyCheck.forAll;
-import static dev.contemplate.examples.research.PropertyCheck.forAllStrings;
+import static dev.contemplate.inference.testkit.PropertyCheck.forAll;
+import static dev.contemplate.inference.testkit.PropertyCheck.forAllStrings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.contemplate.inference.testkit.PropertyCheck;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

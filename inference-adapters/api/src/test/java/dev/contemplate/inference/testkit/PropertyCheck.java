@@ -1,4 +1,4 @@
-package dev.contemplate.examples.research;
+package dev.contemplate.inference.testkit;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +14,12 @@ import java.util.function.Function;
  * <p>Runs are deterministic: the seed is {@value #DEFAULT_SEED} mixed with the calling test's name, so adding a
  * property does not change the samples of the others. {@code -Dcontemplate.properties.seed=S} explores other samples
  * (a failure message names the seed to rerun with); {@code -Dcontemplate.properties.tries=K} overrides every try
- * count (e.g. 100000 for a long local run).
+ * count (e.g. 100000 for a long local run). Shared through this test-jar by the modules whose inputs it checks.
  */
-final class PropertyCheck {
+public final class PropertyCheck {
 
     /** The base seed when {@code contemplate.properties.seed} is not set. */
-    static final long DEFAULT_SEED = 20_250_611L;
+    public static final long DEFAULT_SEED = 20_250_611L;
 
     private static final int MAX_SHRINK_STEPS = 2_000;
 
@@ -32,8 +32,9 @@ final class PropertyCheck {
      * @param <T> the sample type
      */
     @FunctionalInterface
-    interface Gen<T> {
+    public interface Gen<T> {
 
+        /** Returns the next sample, drawn from {@code random} only. */
         T next(SplittableRandom random);
 
         /** Returns a generator of {@code f} applied to this one's samples. */
@@ -43,12 +44,12 @@ final class PropertyCheck {
     }
 
     /** Checks {@code property} on {@code tries} strings of {@code gen}; shrinks a failing string. */
-    static void forAllStrings(int tries, Gen<String> gen, Consumer<String> property) {
+    public static void forAllStrings(int tries, Gen<String> gen, Consumer<String> property) {
         check(tries, gen, property, PropertyCheck::shrinkString);
     }
 
     /** Checks {@code property} on {@code tries} samples of {@code gen}; reports a failing sample as it was drawn. */
-    static <T> void forAll(int tries, Gen<T> gen, Consumer<T> property) {
+    public static <T> void forAll(int tries, Gen<T> gen, Consumer<T> property) {
         check(tries, gen, property, t -> List.of());
     }
 
@@ -122,7 +123,7 @@ final class PropertyCheck {
     }
 
     /** Returns a sample as a Java literal (strings escaped, long ones cut) for the failure message. */
-    static String show(Object sample) {
+    public static String show(Object sample) {
         if (sample instanceof Object[] array) {
             return java.util.Arrays.stream(array).map(PropertyCheck::show)
                     .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
