@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -40,7 +40,7 @@ final class Aggregation implements AggregationContext {
 
     private final InferenceEngine engine;
     private final Scheduler clock;
-    private final long startMillis;
+    private final Supplier<Duration> elapsed;
     private final Budget budget;
     private final long tokenAllowance;
     private final Ballots ballots;
@@ -52,11 +52,11 @@ final class Aggregation implements AggregationContext {
     /** Set when the verdict is emitted: events of calls still being cancelled after it are dropped. */
     private final AtomicBoolean decided = new AtomicBoolean();
 
-    Aggregation(InferenceEngine engine, Scheduler clock, long startMillis, Budget budget, long tokenAllowance,
+    Aggregation(InferenceEngine engine, Scheduler clock, Supplier<Duration> elapsed, Budget budget, long tokenAllowance,
             Ballots ballots, Aggregator aggregator, VerdictFactory verdicts, Instrumentation.Run probe) {
         this.engine = engine;
         this.clock = clock;
-        this.startMillis = startMillis;
+        this.elapsed = elapsed;
         this.budget = budget;
         this.tokenAllowance = tokenAllowance;
         this.ballots = ballots;
@@ -121,7 +121,7 @@ final class Aggregation implements AggregationContext {
     }
 
     private Duration elapsed() {
-        return Duration.ofMillis(clock.now(TimeUnit.MILLISECONDS) - startMillis);
+        return elapsed.get();
     }
 
     private synchronized TokenUsage spent() {

@@ -249,7 +249,7 @@ final class ContemplationRun {
             events.add(new ContemplationEvent.VerdictReady(verdicts.verdict(alone, TokenUsage.ZERO, now)));
             return Flux.fromIterable(events);
         }
-        Aggregation aggregation = new Aggregation(config.engine(), clock, startMillis, budget,
+        Aggregation aggregation = new Aggregation(config.engine(), clock, this::elapsed, budget,
                 budget.maxTotalTokens() - agentTokens.totalTokens(), counted, aggregator, verdicts, probe);
         return Flux.fromIterable(events).concatWith(aggregation.events());
     }
