@@ -1,6 +1,7 @@
 package dev.contemplate.orchestrator;
 
 import dev.contemplate.aggregation.Answer;
+import dev.contemplate.inference.Metering;
 import dev.contemplate.inference.TokenUsage;
 import java.time.Duration;
 import java.util.Objects;
@@ -12,13 +13,18 @@ public sealed interface AgentOutcome {
     /** Returns the agent's id. */
     String agentId();
 
-    /** Returns the tokens the engine reported for this agent (zero when unknown, e.g. cancelled). */
+    /**
+     * Returns the tokens this agent spent: for an answer, the generation that counted; for a cancelled or failed
+     * agent, what it had spent when it was cut (its prompt and partial output, as its engine metered them while
+     * streaming); zero for an agent that never ran. Losing attempts of an answered agent (retries, hedges) are in
+     * the verdict's {@link TokenAccount#cut()}.
+     */
     TokenUsage usage();
 
     /** Returns the time from the agent's start to its end, zero if it never started. */
     Duration latency();
 
-    /** Returns the lifecycle status: FINISHED, CANCELLED, FAILED or NOT_STARTED. */
+    /** Returns the lifecycle status: FINISHED, CANCELLED, FAILED, NOT_STARTED or SHED. */
     Status status();
 
     /** Coarse status of an agent. */
@@ -30,7 +36,9 @@ public sealed interface AgentOutcome {
         /** Failed with an error, or finished without an extractable answer. */
         FAILED,
         /** Never started (early stop before its wave). */
-        NOT_STARTED
+        NOT_STARTED,
+        /** Not run: its engine's guard refused the call (open circuit breaker, full bulkhead, rate limit). */
+        SHED
     }
 
     /**
@@ -65,17 +73,20 @@ public sealed interface AgentOutcome {
      * @param agentId the agent
      * @param cause why; a {@link NoAnswerException} when the text had no extractable answer
      * @param text the raw text, if any was produced
-     * @param usage tokens spent, if known
+     * @param usage tokens spent, the partial output of a failed generation included
+     * @param metering how {@code usage} is known: {@link Metering#EXACT} when the engine counted it, otherwise an
+     *     estimate
      * @param latency start to failure
      */
-    record Failed(String agentId, Throwable cause, Optional<String> text, TokenUsage usage, Duration latency)
-            implements AgentOutcome {
+    record Failed(String agentId, Throwable cause, Optional<String> text, TokenUsage usage, Metering metering,
+            Duration latency) implements AgentOutcome {
         /** @throws NullPointerException if a component is null */
         public Failed {
             Objects.requireNonNull(agentId, "agentId");
             Objects.requireNonNull(cause, "cause");
             Objects.requireNonNull(text, "text");
             Objects.requireNonNull(usage, "usage");
+            Objects.requireNonNull(metering, "metering");
             Objects.requireNonNull(latency, "latency");
         }
 
@@ -89,14 +100,41 @@ public sealed interface AgentOutcome {
      * Cancelled while running.
      *
      * @param agentId the agent
-     * @param streamedDeltas how many text deltas had arrived before the cancellation (a proxy for tokens spent)
+     * @param streamedDeltas how many text deltas had arrived before the cancellation
+     * @param usage what the agent had spent when it was cut: its prompt and partial output
+     * @param metering how {@code usage} is known: {@link Metering#EXACT} when the engine counted it, otherwise an
+     *     estimate
      * @param latency start to cancellation
      */
-    record Cancelled(String agentId, int streamedDeltas, Duration latency) implements AgentOutcome {
+    record Cancelled(String agentId, int streamedDeltas, TokenUsage usage, Metering metering, Duration latency)
+            implements AgentOutcome {
         /** @throws NullPointerException if a component is null */
         public Cancelled {
             Objects.requireNonNull(agentId, "agentId");
+            Objects.requireNonNull(usage, "usage");
+            Objects.requireNonNull(metering, "metering");
             Objects.requireNonNull(latency, "latency");
+        }
+
+        @Override
+        public Status status() {
+            return Status.CANCELLED;
+        }
+    }
+
+    /**
+     * Not run: its engine's guard refused the call, and the contemplation went on with fewer agents
+     * ({@link Verdict#degraded()}).
+     *
+     * @param agentId the agent
+     * @param cause the refusal: Resilience4j's {@code CallNotPermittedException} (open circuit breaker),
+     *     {@code BulkheadFullException} or {@code RequestNotPermitted} (rate limiter)
+     */
+    record Shed(String agentId, Throwable cause) implements AgentOutcome {
+        /** @throws NullPointerException if a component is null */
+        public Shed {
+            Objects.requireNonNull(agentId, "agentId");
+            Objects.requireNonNull(cause, "cause");
         }
 
         @Override
@@ -105,8 +143,13 @@ public sealed interface AgentOutcome {
         }
 
         @Override
+        public Duration latency() {
+            return Duration.ZERO;
+        }
+
+        @Override
         public Status status() {
-            return Status.CANCELLED;
+            return Status.SHED;
         }
     }
 

@@ -96,6 +96,23 @@ public sealed interface ContemplationEvent {
     }
 
     /**
+     * An agent was not run: its engine's guard refused the call (open circuit breaker, full bulkhead, rate limit),
+     * and the contemplation goes on with fewer agents.
+     *
+     * @param agentId the agent
+     * @param cause the refusal
+     * @param elapsed time since the contemplation started
+     */
+    record AgentShed(String agentId, Throwable cause, Duration elapsed) implements ContemplationEvent {
+        /** @throws NullPointerException if a component is null */
+        public AgentShed {
+            Objects.requireNonNull(agentId, "agentId");
+            Objects.requireNonNull(cause, "cause");
+            Objects.requireNonNull(elapsed, "elapsed");
+        }
+    }
+
+    /**
      * The contemplation stopped.
      *
      * @param reason why

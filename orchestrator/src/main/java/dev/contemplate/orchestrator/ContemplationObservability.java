@@ -31,16 +31,18 @@ package dev.contemplate.orchestrator;
  * <tr><td>{@value #AGENTS}</td><td>counter</td><td>mode, status, exception</td>
  * <td>Agents that ended, by {@code status}: {@code finished} (its answer was counted), {@code failed} (an error, or
  * no extractable answer: {@code exception=NoAnswerException}), {@code cancelled} (cut by a stop, the deadline or the
- * caller). {@code exception} is the failure's simple class name, {@code none} unless failed. Every started agent ends
- * exactly once; one still running when the contemplation ends counts as cancelled.</td></tr>
+ * caller), {@code shed} (refused by the engine's guard: {@code exception} {@code CallNotPermittedException},
+ * {@code BulkheadFullException} or {@code RequestNotPermitted}). {@code exception} is the failure's simple class
+ * name, {@code none} unless failed or shed. Every started agent ends exactly once; one still running when the
+ * contemplation ends counts as cancelled.</td></tr>
  * <tr><td>{@value #SAMPLES}</td><td>distribution summary</td><td>mode</td>
  * <td>Per contemplation whose agents stopped: the generations the vote counted, answered or not
  * ({@code Tally.samples()}).</td></tr>
  * <tr><td>{@value #TOKENS}</td><td>counter</td><td>mode, outcome, type</td>
  * <td>Tokens spent, {@code type} {@code input} or {@code output}, by {@code outcome}: {@code answered} (agents whose
- * answer was counted), {@code failed} (agents that finished without an answer or failed with known usage),
- * {@code cut} (cancelled agents: output only, counted as the text deltas they streamed, since an engine reports no
- * usage for a cancelled generation), {@code aggregation} (judge, synthesis and verifier calls that finished).</td>
+ * answer was counted), {@code failed} (agents that finished without an answer or failed, their partial output
+ * included), {@code cut} (cancelled agents: their prompt and partial output, as the engine metered them while
+ * streaming), {@code aggregation} (judge, synthesis and verifier calls that finished).</td>
  * </tr>
  * <tr><td>{@value #VERDICT_LATENCY}</td><td>timer</td><td>mode, outcome</td>
  * <td>Time from subscription to the verdict ({@code outcome} {@code complete} or {@code incomplete}), or to the

@@ -18,8 +18,11 @@ import dev.contemplate.orchestrator.internal.Orchestration;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -79,8 +82,14 @@ public final class Contemplator {
         }
         b.team.agents().forEach(a -> a.engine().ifPresent(engines::add));
         Instrumentation instrumentation = Instrumentations.create(b.meterRegistry, b.observationRegistry, engines);
+        Map<InferenceEngine, EngineGuard> guards = new IdentityHashMap<>(b.guards);
+        if (b.retry != null) {
+            for (InferenceEngine e : engines) {
+                guards.putIfAbsent(e, EngineGuard.builder().retry(b.retry).build());
+            }
+        }
         this.config = new Orchestration.Config(engine, b.team.agents(), b.deliberation, voting, aggregator,
-                b.rule, b.scheduling, b.clock, b.retry, instrumentation);
+                b.rule, b.scheduling, b.clock, Collections.unmodifiableMap(guards), instrumentation);
         this.budget = b.budget;
         this.defaultMode = b.mode;
     }
@@ -210,6 +219,7 @@ public final class Contemplator {
         private Scheduling scheduling = Scheduling.allAtOnce();
         private Scheduler clock = Schedulers.parallel();
         private Mode mode = Mode.CONTEMPLATE;
+        private final Map<InferenceEngine, EngineGuard> guards = new IdentityHashMap<>();
         private @Nullable Retry retry;
         private @Nullable MeterRegistry meterRegistry;
         private @Nullable ObservationRegistry observationRegistry;
@@ -308,9 +318,23 @@ public final class Contemplator {
         }
 
         /**
-         * Retries each agent's generation with a Resilience4j {@link Retry} (configure it to retry only
-         * retryable errors, e.g. {@code retryOnException(e -> e instanceof InferenceException ie &&
-         * ie.isRetryable())}). Default: no retry.
+         * Guards the calls of {@code target} (the shared engine, an agent's own engine or the judge engine) with
+         * Resilience4j: time limit, retry, circuit breaker, bulkhead, rate limiter and hedging, as
+         * {@link EngineGuard} describes. A refused call sheds its agent and the verdict says it was
+         * {@linkplain Verdict#degraded() degraded}. Default: no guard on any engine. The last guard set for an engine
+         * wins.
+         *
+         * @throws NullPointerException if an argument is null
+         */
+        public Builder guard(InferenceEngine target, EngineGuard value) {
+            guards.put(Objects.requireNonNull(target, "engine"), Objects.requireNonNull(value, "guard"));
+            return this;
+        }
+
+        /**
+         * Retries each agent's generation on every engine with a Resilience4j {@link Retry}: shorthand for a
+         * {@link #guard guard} holding only this retry, for the engines set when {@link #build()} runs (configure it
+         * to retry only retryable errors, e.g. {@link EngineGuard#defaultRetryConfig()}). Default: no retry.
          */
         public Builder retry(Retry value) {
             this.retry = Objects.requireNonNull(value, "retry");

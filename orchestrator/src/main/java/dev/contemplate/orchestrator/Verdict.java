@@ -26,13 +26,13 @@ import java.util.Objects;
  * @param tally every sample counted, with per-answer votes
  * @param provenance how the answer was reached: the vote or aggregator that decided, the agents it rests on, and why
  *     a judge, synthesis or verifier step fell back to the vote, if it did
- * @param tokens tokens reported by the engine(s), summed over agents and aggregation calls
- * @param aggregationTokens the part of {@code tokens} spent by judge, synthesis and verifier calls
+ * @param tokens every token spent, split into the answers that counted, the agents (and attempts) that were cut, and
+ *     the aggregation calls; {@code tokens().totalTokens()} is the whole bill
  * @param elapsed time from subscription to the verdict, on the contemplator's clock
  */
 public record Verdict(String question, Mode mode, Answer answer, String text, double confidence, boolean complete,
         StopReason stopReason, String stoppingRule, List<AgentOutcome> agents, Tally tally, Provenance provenance,
-        TokenUsage tokens, TokenUsage aggregationTokens, Duration elapsed) {
+        TokenAccount tokens, Duration elapsed) {
 
     /**
      * Validates and copies the components.
@@ -50,7 +50,6 @@ public record Verdict(String question, Mode mode, Answer answer, String text, do
         Objects.requireNonNull(tally, "tally");
         Objects.requireNonNull(provenance, "provenance");
         Objects.requireNonNull(tokens, "tokens");
-        Objects.requireNonNull(aggregationTokens, "aggregationTokens");
         Objects.requireNonNull(elapsed, "elapsed");
     }
 
@@ -59,8 +58,22 @@ public record Verdict(String question, Mode mode, Answer answer, String text, do
         return agents.stream().filter(a -> a.status() == status).count();
     }
 
-    /** Returns how many agents were started. */
+    /** Returns how many agents were started (not those never started, nor those shed by a guard). */
     public long started() {
-        return agents.size() - count(AgentOutcome.Status.NOT_STARTED);
+        return agents.size() - count(AgentOutcome.Status.NOT_STARTED) - count(AgentOutcome.Status.SHED);
+    }
+
+    /** Returns the tokens spent by judge, synthesis and verifier calls: {@code tokens().aggregation()}. */
+    public TokenUsage aggregationTokens() {
+        return tokens.aggregation();
+    }
+
+    /**
+     * Returns whether the contemplation was degraded: an engine's guard (an open circuit breaker, a full bulkhead, an
+     * exhausted rate limiter) shed some of the planned agents, so fewer agents answered than planned; the shed agents
+     * are {@link AgentOutcome.Shed} outcomes naming the cause.
+     */
+    public boolean degraded() {
+        return count(AgentOutcome.Status.SHED) > 0;
     }
 }

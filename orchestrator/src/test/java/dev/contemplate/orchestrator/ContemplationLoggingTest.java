@@ -45,7 +45,7 @@ class ContemplationLoggingTest {
                         + "4 samples, \\d+ tokens, confidence 1\\.00"));
         assertThat(lines).filteredOn(l -> l.contains(" started") && l.contains(": agent-")).hasSize(8);
         assertThat(lines).filteredOn(l -> l.contains(" answered (")).hasSize(4);
-        assertThat(lines).filteredOn(l -> l.matches(".*: agent-[5-8] cancelled after 1 deltas")).hasSize(4);
+        assertThat(lines).filteredOn(l -> l.matches(".*: agent-[5-8] cancelled after 1 deltas \\(\\d+ tokens\\)")).hasSize(4);
     }
 
     @Test

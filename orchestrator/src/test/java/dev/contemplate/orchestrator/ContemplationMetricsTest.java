@@ -94,11 +94,11 @@ class ContemplationMetricsTest {
         DistributionSummary samples = registry.get(SAMPLES).tags("mode", "contemplate").summary();
         assertThat(samples.count()).isEqualTo(1);
         assertThat(samples.totalAmount()).isEqualTo(4);
-        // 4 answers of 5 deltas; 4 cut agents that had streamed 1 delta each
+        // 4 answers of 5 deltas; 4 cut agents that had streamed 1 delta each, and their prompts
         assertThat(tokens("answered", "output")).isEqualTo(20);
-        assertThat(tokens("answered", "input")).isEqualTo(v.tokens().inputTokens()).isPositive();
-        assertThat(tokens("cut", "output")).isEqualTo(4);
-        assertThat(registry.find(TOKENS).tags("outcome", "cut", "type", "input").counter()).isNull();
+        assertThat(tokens("answered", "input")).isEqualTo(v.tokens().counted().inputTokens()).isPositive();
+        assertThat(tokens("cut", "output")).isEqualTo(4).isEqualTo(v.tokens().cut().outputTokens());
+        assertThat(tokens("cut", "input")).isEqualTo(v.tokens().cut().inputTokens()).isPositive();
         Timer latency = timer(VERDICT_LATENCY, "mode", "contemplate", "outcome", "complete");
         assertThat(latency.count()).isEqualTo(1);
         assertThat(latency.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(4000);

@@ -9,7 +9,9 @@ import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.aggregation.StoppingRules;
 import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.InferenceException;
+import dev.contemplate.inference.Metering;
 import dev.contemplate.inference.PermanentInferenceException;
+import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.inference.TransientInferenceException;
 import dev.contemplate.inference.testkit.ScriptedEngine;
 import dev.contemplate.inference.testkit.ScriptedEngine.Script;
@@ -91,7 +93,11 @@ class ContemplatorTest {
                     assertThat(v.count(AgentOutcome.Status.CANCELLED)).isEqualTo(4);
                     assertThat(v.tally().counts()).isEqualTo(Map.of("42", 4));
                     // "Let me think. The answer is 42." streams as 7 word tokens
-                    assertThat(v.tokens().outputTokens()).isEqualTo(4L * 7);
+                    assertThat(v.tokens().counted().outputTokens()).isEqualTo(4L * 7);
+                    // the four cut agents had streamed part of "... 7." over 10 s: 4 x 2 tokens by t=4 s
+                    assertThat(v.tokens().cut().outputTokens()).isEqualTo(4L * 2);
+                    assertThat(v.agents().subList(4, 8)).allSatisfy(o -> assertThat(o.usage().outputTokens())
+                            .isEqualTo(2));
                     assertThat(v.agents()).extracting(AgentOutcome::agentId)
                             .containsExactly("agent-1", "agent-2", "agent-3", "agent-4", "agent-5", "agent-6",
                                     "agent-7", "agent-8");
@@ -299,25 +305,63 @@ class ContemplatorTest {
     }
 
     @Test
-    void theTokenBudgetStopsTheContemplation() {
+    void theTokenBudgetIsEnforcedWhileTokensStreamAndCutAgentsCountWhatTheySpent() {
         VirtualTimeScheduler vts = VirtualTimeScheduler.create();
         ScriptedEngine engine = ScriptedEngine.builder().scheduler(vts).script(perAgent(Map.of(
                 0, answer("4", 1), 1, answer("5", 2), 2, answer("4", 3), 3, answer("4", 9)))).build();
-        // each generation: a step-by-step prompt of 17 word tokens + 7 output tokens = 24 tokens, so the
-        // budget of 40 is spent when the second agent finishes at t=2
+        // each agent's prompt is 21 word tokens and its answer 7 tokens spread evenly over its latency: the 4
+        // prompts take 84 tokens, so the budget of 100 is passed when 17 tokens have streamed, at about 1.6 s, after
+        // agent-1 answered (28 tokens) and while the three others are mid-answer
         Contemplator c = contemplator(engine, 4, StoppingRules.fixed(), vts)
-                .budget(Budget.builder().maxTotalTokens(40).build()).build();
+                .budget(Budget.builder().maxTotalTokens(100).build()).build();
 
         StepVerifier.withVirtualTime(() -> c.contemplate("q"), () -> vts, Long.MAX_VALUE)
                 .thenAwait(Duration.ofSeconds(2))
                 .assertNext(v -> {
                     assertThat(v.stopReason()).isEqualTo(StopReason.TOKEN_BUDGET);
                     assertThat(v.complete()).isFalse();
-                    assertThat(v.tokens().totalTokens()).isGreaterThanOrEqualTo(40);
-                    assertThat(v.count(AgentOutcome.Status.CANCELLED)).isEqualTo(2);
+                    assertThat(v.elapsed()).isLessThan(Duration.ofSeconds(2));
+                    assertThat(v.answer().key()).isEqualTo("4");
+                    assertThat(v.count(AgentOutcome.Status.FINISHED)).isEqualTo(1);
+                    assertThat(v.count(AgentOutcome.Status.CANCELLED)).isEqualTo(3);
+                    assertThat(v.tokens().counted()).isEqualTo(new TokenUsage(21, 7));
+                    List<AgentOutcome> cut = v.agents().subList(1, 4);
+                    assertThat(cut).allSatisfy(o -> {
+                        assertThat(o).isInstanceOf(AgentOutcome.Cancelled.class);
+                        assertThat(o.usage().inputTokens()).isEqualTo(21);
+                        assertThat(o.usage().outputTokens()).isBetween(1L, 6L);
+                        assertThat(((AgentOutcome.Cancelled) o).metering()).isEqualTo(Metering.EXACT);
+                    });
+                    assertThat(v.tokens().cut()).isEqualTo(cut.stream().map(AgentOutcome::usage)
+                            .reduce(TokenUsage.ZERO, TokenUsage::plus));
+                    assertThat(v.tokens().estimated()).isFalse();
+                    // the stop came at the token that went past the budget: nothing streamed after it
+                    assertThat(v.tokens().totalTokens()).isEqualTo(101);
                 })
                 .verifyComplete();
-        assertThat(engine.cancelled()).isEqualTo(2);
+        assertThat(engine.cancelled()).isEqualTo(3);
+    }
+
+    @Test
+    void aLaterWaveIsCutAtItsFirstTokenOnceTheBudgetIsSpent() {
+        VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+        ScriptedEngine engine = ScriptedEngine.builder().scheduler(vts).script(perAgent(Map.of(
+                0, answer("4", 1), 1, answer("5", 2)))).build();
+        Contemplator c = contemplator(engine, 2, StoppingRules.fixed(), vts)
+                .scheduling(Scheduling.waves(1))
+                .budget(Budget.builder().maxTotalTokens(29).build()).build();
+
+        StepVerifier.withVirtualTime(() -> c.contemplate("q"), () -> vts, Long.MAX_VALUE)
+                .thenAwait(Duration.ofSeconds(3))
+                .assertNext(v -> {
+                    // the first wave's agent completed at 28 tokens (under 29) and counted; the second wave's
+                    // first delta (its prompt's 21 tokens and one output token) crossed the budget and was cut
+                    assertThat(v.stopReason()).isEqualTo(StopReason.TOKEN_BUDGET);
+                    assertThat(v.answer().key()).isEqualTo("4");
+                    assertThat(v.tokens().counted().totalTokens()).isEqualTo(28);
+                    assertThat(v.tokens().cut()).isEqualTo(new TokenUsage(21, 1));
+                })
+                .verifyComplete();
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.contemplate.aggregation.Answer;
 import dev.contemplate.aggregation.Provenance;
 import dev.contemplate.aggregation.Tally;
-import dev.contemplate.inference.TokenUsage;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,6 @@ class FinishTest {
         List<AgentOutcome> agents = List.of(new AgentOutcome.NotStarted("agent-1"),
                 new AgentOutcome.NotStarted("agent-2"));
         return new Verdict("q", Mode.CONTEMPLATE, Answer.of("42"), "42", 1, complete, reason, "fixed", agents,
-                Tally.empty(), Provenance.of("majority", List.of()), TokenUsage.ZERO, TokenUsage.ZERO,
-                Duration.ZERO);
+                Tally.empty(), Provenance.of("majority", List.of()), TokenAccount.ZERO, Duration.ZERO);
     }
 }

@@ -164,19 +164,23 @@ class ChatCompletionsTest {
         ScriptedEngine engine = ScriptedEngine.builder().script(r -> r.sampling().seed().orElse(0) == 1
                 ? Script.text("The answer is 42.", Duration.ofMillis(1))
                 : Script.text("The answer is 41.", Duration.ofSeconds(60))).build();
+        long fastAgentTokens;
         try (Harness h = Harness.start(engine, 3, b -> b.contemplators(Harness.contemplators(engine, 3,
                 c -> c.budget(Budget.builder().deadline(Duration.ofMillis(500)).build()))))) {
             JsonNode body = json(h.post(chat("contemplate-3", "q?")).body());
             assertThat(body.path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
             assertThat(body.path("contemplate").path("complete").asBoolean()).isFalse();
             assertThat(body.path("contemplate").path("stop_reason").asText()).isEqualTo("deadline");
+            // the stragglers had streamed nothing when they were cut: the usage is the fast agent's alone
+            fastAgentTokens = body.path("usage").path("total_tokens").asLong();
+            assertThat(fastAgentTokens).isPositive();
             Harness.await(() -> engine.active() == 0, "the stragglers are cancelled");
         }
         ScriptedEngine wordy = ScriptedEngine.builder().script(r -> r.sampling().seed().orElse(0) == 1
                 ? Script.text("The answer is 42.", Duration.ofMillis(1))
                 : Script.text("The answer is 41.", Duration.ofSeconds(60))).build();
         try (Harness h = Harness.start(wordy, 3, b -> b.contemplators(Harness.contemplators(wordy, 3,
-                c -> c.budget(Budget.builder().maxTotalTokens(10).build()))))) {
+                c -> c.budget(Budget.builder().maxTotalTokens(fastAgentTokens).build()))))) {
             JsonNode body = json(h.post(chat("contemplate-3", "q?")).body());
             assertThat(body.path("choices").get(0).path("finish_reason").asText()).isEqualTo("length");
             assertThat(body.path("contemplate").path("stop_reason").asText()).isEqualTo("token_budget");

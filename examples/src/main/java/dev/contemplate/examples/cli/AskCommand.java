@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.contemplate.agents.Agent;
 import dev.contemplate.agents.Team;
 import dev.contemplate.aggregation.StoppingRule;
-import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.orchestrator.AgentOutcome;
 import dev.contemplate.orchestrator.AllAgentsFailedException;
 import dev.contemplate.orchestrator.Budget;
@@ -12,6 +11,7 @@ import dev.contemplate.orchestrator.ContemplationException;
 import dev.contemplate.orchestrator.ContemplationTimeoutException;
 import dev.contemplate.orchestrator.Contemplator;
 import dev.contemplate.orchestrator.NoAnswerException;
+import dev.contemplate.orchestrator.TokenAccount;
 import dev.contemplate.orchestrator.Verdict;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -41,9 +41,8 @@ import picocli.CommandLine.ParentCommand;
             "While it runs, a live view on standard error (standard output keeps only the summary): on a terminal, "
                     + "one line per agent (waiting, running, answered, failed or cancelled; its time, its size and "
                     + "its answer) and the tally with the leader's share, redrawn in place; otherwise one plain line "
-                    + "per event. None with --json. The engines report no tokens while an agent runs: a running agent "
-                    + "shows its time, an answer its length in characters, and the verdict each agent's output "
-                    + "tokens."},
+                    + "per event. None with --json. A running agent shows its time, an answer its length in characters, "
+                    + "and the verdict each agent's tokens, those of agents cut short included."},
         footerHeading = "%nEnvironment:%n",
         footer = {
             "  " + EngineOptions.ENV_BASE_URL + "  base URL of an OpenAI-compatible server; selects the",
@@ -210,6 +209,7 @@ final class AskCommand implements Callable<Integer> {
         agents.put("cancelled", v.count(AgentOutcome.Status.CANCELLED));
         agents.put("failed", v.count(AgentOutcome.Status.FAILED));
         agents.put("notStarted", v.count(AgentOutcome.Status.NOT_STARTED));
+        agents.put("shed", v.count(AgentOutcome.Status.SHED));
         ObjectNode votes = o.putObject("votes");
         v.tally().counts().forEach(votes::put);
         o.put("unanswered", v.tally().unanswered());
@@ -244,6 +244,9 @@ final class AskCommand implements Callable<Integer> {
             }
             if (a instanceof AgentOutcome.Cancelled c) {
                 n.put("streamedDeltas", c.streamedDeltas());
+                n.put("metering", c.metering().name().toLowerCase(Locale.ROOT));
+            } else if (a instanceof AgentOutcome.Failed f) {
+                n.put("metering", f.metering().name().toLowerCase(Locale.ROOT));
             }
         }
         return o;
@@ -251,7 +254,7 @@ final class AskCommand implements Callable<Integer> {
 
     static String human(Verdict v, String question, String text, EngineSetup setup, RunOptions.Settings settings) {
         StringBuilder b = new StringBuilder();
-        TokenUsage t = v.tokens();
+        TokenAccount t = v.tokens();
         int answered = v.tally().answered();
         // the question is user input: no control character of it reaches the terminal
         line(b, "Question", CliException.printable(question) + (text.equals(question) ? ""
@@ -271,6 +274,7 @@ final class AskCommand implements Callable<Integer> {
                 + v.count(AgentOutcome.Status.CANCELLED) + " cancelled, " + v.count(AgentOutcome.Status.FAILED)
                 + " failed" + (v.count(AgentOutcome.Status.NOT_STARTED) > 0
                         ? ", " + v.count(AgentOutcome.Status.NOT_STARTED) + " not started" : "")
+                + (v.degraded() ? ", " + v.count(AgentOutcome.Status.SHED) + " shed by the engine's guard" : "")
                 + " (" + v.agents().size() + " planned)");
         // a cluster's key (c1, c2, ...) means nothing to a reader: show its display text instead
         String votes = v.tally().ranking().stream()
@@ -282,7 +286,10 @@ final class AskCommand implements Callable<Integer> {
                 : ""));
         line(b, "Latency", v.elapsed().toMillis() + " ms" + (setup.simulated() ? " (simulated, virtual clock)" : "")
                 + " of a " + Durations.format(settings.budget()) + " budget");
-        line(b, "Tokens", t.inputTokens() + " input, " + t.outputTokens() + " output, " + t.totalTokens() + " total");
+        line(b, "Tokens", t.inputTokens() + " input, " + t.outputTokens() + " output, " + t.totalTokens() + " total"
+                + " (" + t.counted().totalTokens() + " in counted answers, " + t.cut().totalTokens() + " cut"
+                + (t.estimated() ? ", partly estimated" : "")
+                + (t.aggregation().totalTokens() > 0 ? ", " + t.aggregation().totalTokens() + " merging" : "") + ")");
         line(b, "Engine", setup.description());
         line(b, "Seed", settings.seed() + (settings.seedChosen() ? " (random; pass --seed " + settings.seed()
                 + " to repeat)" : ""));

@@ -130,7 +130,7 @@ final class BenchCommand implements Callable<Integer> {
             List<AgentOutcome> outcomes;
             if (outcome.verdict() != null) {
                 outcomes = outcome.verdict().agents();
-                tokens = tokens.plus(outcome.verdict().tokens());
+                tokens = tokens.plus(outcome.verdict().tokens().total());
                 if (!outcome.verdict().complete()) {
                     incomplete++;
                 }

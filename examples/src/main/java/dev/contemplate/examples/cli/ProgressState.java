@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The orchestrator's events carry no per-agent streaming deltas, so there is no token count while an agent runs:
  * a running agent shows its elapsed time, an agent that answered the length of its text in characters, and every
- * agent its engine-reported output tokens once the verdict lists them ({@link AgentOutcome#usage()}).
+ * agent its output tokens once the verdict lists them ({@link AgentOutcome#usage()}; for an agent cut short, what it
+ * had streamed).
  */
 final class ProgressState {
 

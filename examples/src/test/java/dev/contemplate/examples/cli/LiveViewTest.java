@@ -7,12 +7,14 @@ import dev.contemplate.aggregation.Answer;
 import dev.contemplate.aggregation.Provenance;
 import dev.contemplate.aggregation.Tally;
 import dev.contemplate.aggregation.Vote;
+import dev.contemplate.inference.Metering;
 import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.orchestrator.AgentOutcome;
 import dev.contemplate.orchestrator.ContemplationEvent;
 import dev.contemplate.orchestrator.Mode;
 import dev.contemplate.orchestrator.NoAnswerException;
 import dev.contemplate.orchestrator.StopReason;
+import dev.contemplate.orchestrator.TokenAccount;
 import dev.contemplate.orchestrator.Verdict;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -84,15 +86,15 @@ class LiveViewTest {
         List<AgentOutcome> outcomes = List.of(
                 new AgentOutcome.Answered("agent-1", CANBERRA, CANBERRA.text(), new TokenUsage(9, 17), ms(120)),
                 new AgentOutcome.Failed("agent-2", new NoAnswerException("agent-2", false),
-                        Optional.of("I cannot say."), new TokenUsage(9, 4), ms(150)),
+                        Optional.of("I cannot say."), new TokenUsage(9, 4), Metering.EXACT, ms(150)),
                 new AgentOutcome.Answered("agent-3", CANBERRA, CANBERRA.text(), new TokenUsage(9, 18), ms(180)),
                 new AgentOutcome.Answered("agent-4", SYDNEY, "Sydney", new TokenUsage(9, 2), ms(160)),
-                new AgentOutcome.Cancelled("agent-5", 3, ms(170)),
+                new AgentOutcome.Cancelled("agent-5", 3, new TokenUsage(9, 3), Metering.EXACT, ms(170)),
                 new AgentOutcome.NotStarted("agent-6"));
         Verdict verdict = new Verdict("What is the capital of Australia?", Mode.CONTEMPLATE, CANBERRA,
                 CANBERRA.text(), 2 / 3.0, true, StopReason.RULE_SATISFIED, "esc:2", outcomes, three,
-                Provenance.of("semantic", List.of("agent-1", "agent-3")), new TokenUsage(36, 41), TokenUsage.ZERO,
-                ms(201));
+                Provenance.of("semantic", List.of("agent-1", "agent-3")), new TokenAccount(new TokenUsage(27, 37),
+                        new TokenUsage(18, 7), TokenUsage.ZERO, false), ms(201));
         return List.of(
                 new ContemplationEvent.CandidateProduced("agent-4", "Sydney", Optional.of(SYDNEY), ms(180)),
                 new ContemplationEvent.TallyUpdated(two, ms(180)),
@@ -110,7 +112,8 @@ class LiveViewTest {
             "  agent-2 failed        0.15s      4 tok  no extractable answer",
             "  agent-3 answered      0.18s     18 tok  " + CANBERRA_SHORT,
             "  agent-4 answered      0.16s      2 tok  \"Sydney\"",
-            "  agent-5 cancelled     0.17s",
+            // a cut agent's partial output counts too
+            "  agent-5 cancelled     0.17s      3 tok",
             "  agent-6 not started",
             "tally " + CANBERRA_SHORT + " leads with 2 of 3 votes (67%); \"Sydney\" 1; 1 without an answer",
             "verdict " + CANBERRA_SHORT + " (67%, semantic, complete)");

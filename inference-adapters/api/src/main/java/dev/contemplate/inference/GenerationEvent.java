@@ -9,14 +9,30 @@ import java.util.Objects;
 public sealed interface GenerationEvent {
 
     /**
-     * A piece of newly generated text, in order.
+     * A piece of newly generated text, in order, with what the generation has spent so far.
      *
      * @param text the new text; concatenating every delta of a stream gives the completed text
+     * @param usage the tokens spent by the generation up to and including this delta: its prompt and the tokens
+     *     generated so far (cumulative, so a consumer that stops listening knows what was spent; the final count is
+     *     the {@link Completed} generation's usage). {@link TokenUsage#ZERO} when {@code metering} is
+     *     {@link Metering#UNREPORTED}
+     * @param metering how the engine knows {@code usage}
      */
-    record TextDelta(String text) implements GenerationEvent {
-        /** @throws NullPointerException if text is null */
+    record TextDelta(String text, TokenUsage usage, Metering metering) implements GenerationEvent {
+        /** @throws NullPointerException if a component is null */
         public TextDelta {
             Objects.requireNonNull(text, "text");
+            Objects.requireNonNull(usage, "usage");
+            Objects.requireNonNull(metering, "metering");
+        }
+
+        /**
+         * Returns a delta whose engine does not report what it spent ({@link Metering#UNREPORTED}).
+         *
+         * @throws NullPointerException if text is null
+         */
+        public TextDelta(String text) {
+            this(text, TokenUsage.ZERO, Metering.UNREPORTED);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.aggregation.Tally;
 import dev.contemplate.aggregation.Voting;
 import dev.contemplate.inference.InferenceException;
+import dev.contemplate.inference.Metering;
 import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.orchestrator.AgentOutcome;
 import dev.contemplate.orchestrator.AllAgentsFailedException;
@@ -22,6 +23,7 @@ import dev.contemplate.orchestrator.ContemplationTimeoutException;
 import dev.contemplate.orchestrator.Mode;
 import dev.contemplate.orchestrator.NoAnswerException;
 import dev.contemplate.orchestrator.StopReason;
+import dev.contemplate.orchestrator.TokenAccount;
 import dev.contemplate.orchestrator.TokenBudgetExceededException;
 import dev.contemplate.orchestrator.Verdict;
 import java.time.Duration;
@@ -32,7 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -47,7 +49,7 @@ import reactor.util.context.ContextView;
  */
 final class ContemplationRun {
 
-    private record Running(long startMillis, AtomicInteger deltas) {
+    private record Running(long startMillis, AgentMeter meter) {
     }
 
     private final Conversation conversation;
@@ -71,7 +73,13 @@ final class ContemplationRun {
     private final List<Candidate> candidates = new ArrayList<>();
     private final List<Ballot> ballots = new ArrayList<>();
     private Tally tally = Tally.empty();
-    private TokenUsage tokens = TokenUsage.ZERO;
+    /** Tokens of the generations whose answers were counted. */
+    private TokenUsage counted = TokenUsage.ZERO;
+    /** Tokens spent without a counted answer: cut, failed, and the losing attempts of answered agents. */
+    private TokenUsage cut = TokenUsage.ZERO;
+    private boolean estimated;
+    /** Every token agents spent so far, streamed or final: the token budget is held against it while tokens stream. */
+    private final AtomicLong spent = new AtomicLong();
     private @Nullable StopReason stopReason;
     private boolean finished;
     private final Sinks.Empty<Void> stop = Sinks.empty();
@@ -148,36 +156,47 @@ final class ContemplationRun {
         Duration now = elapsed();
         List<ContemplationEvent> events = new ArrayList<>(3);
         if (signal instanceof Signal.Started s) {
-            running.put(id, new Running(nowMillis(), s.deltas()));
+            running.put(id, new Running(nowMillis(), s.meter()));
             events.add(new ContemplationEvent.AgentStarted(id, now));
             return events;
         }
         Running r = running.remove(id);
         Duration latency = r == null ? Duration.ZERO : Duration.ofMillis(nowMillis() - r.startMillis());
+        TokenUsage agentSpent = r == null ? TokenUsage.ZERO : r.meter().spent();
+        Metering metering = r == null ? Metering.EXACT : r.meter().metering();
         if (signal instanceof Signal.Finished f) {
             Candidate c = f.candidate();
             candidates.add(c);
             ballots.add(new Ballot(c, f.vote()));
-            tokens = tokens.plus(c.usage());
             Optional<Answer> answer = f.vote().answer();
             tally = tally.with(f.vote());
             events.add(new ContemplationEvent.CandidateProduced(id, c.text(), answer, now));
             Instrumentation.Agent p = probeOf(id);
             if (answer.isPresent()) {
+                counted = counted.plus(c.usage());
+                cut(minus(agentSpent, c.usage()), metering); // failed tries before a retry, hedges that lost
                 outcomes.put(id, new AgentOutcome.Answered(id, answer.get(), c.text(), c.usage(), latency));
                 p.answered(c.usage());
             } else {
+                TokenUsage usage = max(agentSpent, c.usage());
+                cut(usage, metering);
                 NoAnswerException cause = new NoAnswerException(id, c.text().isBlank());
-                outcomes.put(id, new AgentOutcome.Failed(id, cause, Optional.of(c.text()), c.usage(), latency));
+                outcomes.put(id, new AgentOutcome.Failed(id, cause, Optional.of(c.text()), usage, metering,
+                        latency));
                 events.add(new ContemplationEvent.AgentFailed(id, cause, now));
-                p.failed(cause, c.usage());
+                p.failed(cause, usage);
             }
             events.add(new ContemplationEvent.TallyUpdated(tally, now));
         } else if (signal instanceof Signal.Failed f) {
-            tokens = tokens.plus(f.usage());
-            outcomes.put(id, new AgentOutcome.Failed(id, f.cause(), f.text(), f.usage(), latency));
+            cut(agentSpent, metering);
+            outcomes.put(id, new AgentOutcome.Failed(id, f.cause(), f.text(), agentSpent, metering, latency));
             events.add(new ContemplationEvent.AgentFailed(id, f.cause(), now));
-            probeOf(id).failed(f.cause(), f.usage());
+            probeOf(id).failed(f.cause(), agentSpent);
+        } else if (signal instanceof Signal.Shed sh) {
+            cut(agentSpent, metering);
+            outcomes.put(id, new AgentOutcome.Shed(id, sh.cause()));
+            events.add(new ContemplationEvent.AgentShed(id, sh.cause(), now));
+            probeOf(id).shed(sh.cause());
         }
         decideStop();
         if (stopReason != null) {
@@ -192,9 +211,44 @@ final class ContemplationRun {
             stopReason = StopReason.ALL_AGENTS_DONE;
         } else if (rule.shouldStop(tally, remaining)) {
             stopReason = StopReason.RULE_SATISFIED;
-        } else if (tokens.totalTokens() >= budget.maxTotalTokens()) {
+        } else if (spent.get() >= budget.maxTotalTokens()) {
             stopReason = StopReason.TOKEN_BUDGET;
         }
+    }
+
+    /**
+     * An agent's spend changed by {@code tokens}: while tokens stream, going past the token budget stops the run at
+     * once (the agents are cut right there, the token that went past is the last one spent); a completed
+     * generation's final count is judged when its signal is applied, so that an answer whose last token lands on
+     * the budget still counts.
+     */
+    void spent(long tokens, boolean streaming) {
+        long total = spent.addAndGet(tokens);
+        if (streaming && tokens > 0 && total > budget.maxTotalTokens()) {
+            tokenBudgetReached();
+        }
+    }
+
+    private synchronized void tokenBudgetReached() {
+        if (!finished && stopReason == null) {
+            stopReason = StopReason.TOKEN_BUDGET;
+            stop.tryEmitEmpty();
+        }
+    }
+
+    private void cut(TokenUsage usage, Metering metering) {
+        cut = cut.plus(usage);
+        estimated |= metering != Metering.EXACT && usage.totalTokens() > 0;
+    }
+
+    private static TokenUsage minus(TokenUsage a, TokenUsage b) {
+        return new TokenUsage(Math.max(0, a.inputTokens() - b.inputTokens()),
+                Math.max(0, a.outputTokens() - b.outputTokens()));
+    }
+
+    private static TokenUsage max(TokenUsage a, TokenUsage b) {
+        return new TokenUsage(Math.max(a.inputTokens(), b.inputTokens()),
+                Math.max(a.outputTokens(), b.outputTokens()));
     }
 
     /**
@@ -213,7 +267,9 @@ final class ContemplationRun {
             if (o == null) {
                 Running r = running.get(a.id());
                 if (r != null) {
-                    o = new AgentOutcome.Cancelled(a.id(), r.deltas().get(),
+                    TokenUsage usage = r.meter().spent();
+                    cut(usage, r.meter().metering());
+                    o = new AgentOutcome.Cancelled(a.id(), r.meter().deltas(), usage, r.meter().metering(),
                             Duration.ofMillis(nowMillis() - r.startMillis()));
                     events.add(new ContemplationEvent.AgentCancelled(a.id(), now));
                 } else {
@@ -232,17 +288,17 @@ final class ContemplationRun {
         if (vote.answer().isEmpty()) {
             return Flux.fromIterable(events).concatWith(Flux.error(noVerdict(reason, ordered)));
         }
-        Ballots counted = new Ballots(conversation, inTeamOrder, tally, vote);
-        TokenUsage agentTokens = tokens;
+        Ballots cast = new Ballots(conversation, inTeamOrder, tally, vote);
+        TokenAccount agentTokens = new TokenAccount(counted, cut, TokenUsage.ZERO, estimated);
         Aggregation.VerdictFactory verdicts = (decision, aggregationTokens, elapsed) -> new Verdict(
                 conversation.question(), mode, decision.answer().orElseThrow(), decision.text(), decision.share(),
                 reason.complete(), reason, rule.name(), ordered, tally, decision.provenance(),
-                agentTokens.plus(aggregationTokens), aggregationTokens, elapsed);
+                agentTokens.withAggregation(aggregationTokens), elapsed);
         if (aggregator == Aggregator.vote()) {
             events.add(new ContemplationEvent.VerdictReady(verdicts.verdict(vote, TokenUsage.ZERO, now)));
             return Flux.fromIterable(events);
         }
-        if (counted.answered().size() < 2) {
+        if (cast.answered().size() < 2) {
             probe.fallback(aggregator.name(), Instrumentation.Fallback.SINGLE_CANDIDATE, null);
             Decision alone = vote.withFallback("only one answered candidate: nothing for " + aggregator.name()
                     + " to compare");
@@ -250,7 +306,7 @@ final class ContemplationRun {
             return Flux.fromIterable(events);
         }
         Aggregation aggregation = new Aggregation(config.engine(), clock, this::elapsed, budget,
-                budget.maxTotalTokens() - agentTokens.totalTokens(), counted, aggregator, verdicts, probe);
+                budget.maxTotalTokens() - agentTokens.totalTokens(), cast, aggregator, verdicts, probe);
         return Flux.fromIterable(events).concatWith(aggregation.events());
     }
 
@@ -264,7 +320,8 @@ final class ContemplationRun {
     private void endAgents() {
         for (Map.Entry<String, Instrumentation.Agent> e : probes.entrySet()) {
             Running r = running.get(e.getKey());
-            e.getValue().cancelled(r == null ? 0 : r.deltas().get());
+            e.getValue().cancelled(r == null ? 0 : r.meter().deltas(),
+                    r == null ? TokenUsage.ZERO : r.meter().spent());
         }
         probes.clear();
     }
@@ -311,8 +368,9 @@ final class ContemplationRun {
             case TOKEN_BUDGET:
                 return new TokenBudgetExceededException(budget.maxTotalTokens(), ordered);
             default:
-                boolean retryable = ordered.stream().anyMatch(o -> o instanceof AgentOutcome.Failed f
-                        && f.cause() instanceof InferenceException ie && ie.isRetryable());
+                boolean retryable = ordered.stream().anyMatch(o -> o instanceof AgentOutcome.Shed
+                        || o instanceof AgentOutcome.Failed f && f.cause() instanceof InferenceException ie
+                        && ie.isRetryable());
                 return new AllAgentsFailedException(ordered, retryable);
         }
     }

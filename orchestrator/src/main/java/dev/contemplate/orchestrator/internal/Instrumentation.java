@@ -123,8 +123,15 @@ public interface Instrumentation {
         default void failed(Throwable cause, TokenUsage usage) {
         }
 
-        /** The agent was cut by a stop, the deadline or the caller, after streaming {@code deltas} text deltas. */
-        default void cancelled(int deltas) {
+        /**
+         * The agent was cut by a stop, the deadline or the caller, after streaming {@code deltas} text deltas and
+         * spending {@code usage}.
+         */
+        default void cancelled(int deltas, TokenUsage usage) {
+        }
+
+        /** The engine's guard refused the agent's call ({@code cause}: open circuit, full bulkhead, rate limit). */
+        default void shed(Throwable cause) {
         }
     }
 

@@ -124,8 +124,13 @@ public final class Instrumentations {
         }
 
         @Override
-        public void cancelled(int deltas) {
-            agents.forEach(a -> a.cancelled(deltas));
+        public void cancelled(int deltas, TokenUsage usage) {
+            agents.forEach(a -> a.cancelled(deltas, usage));
+        }
+
+        @Override
+        public void shed(Throwable cause) {
+            agents.forEach(a -> a.shed(cause));
         }
     }
 

@@ -121,8 +121,15 @@ final class LoggingInstrumentation implements Instrumentation {
         }
 
         @Override
-        public void cancelled(int deltas) {
-            LOG.debug("contemplation #{}: {} cancelled after {} deltas", run, agentId, deltas);
+        public void cancelled(int deltas, TokenUsage usage) {
+            LOG.debug("contemplation #{}: {} cancelled after {} deltas ({} tokens)", run, agentId, deltas,
+                    usage.totalTokens());
+        }
+
+        @Override
+        public void shed(Throwable cause) {
+            LOG.info("contemplation #{}: {} shed by the engine's guard ({})", run, agentId,
+                    Instrumentations.typeOf(cause));
         }
     }
 

@@ -161,10 +161,14 @@ final class MeterInstrumentation implements Instrumentation {
         }
 
         @Override
-        public void cancelled(int deltas) {
+        public void cancelled(int deltas, TokenUsage usage) {
             count(AGENTS, mode, STATUS, "cancelled", EXCEPTION, Tags.NONE);
-            // a cancelled generation reports no usage: its streamed deltas stand for its output tokens
-            tokens(mode, "cut", "output", deltas);
+            tokens(mode, "cut", usage);
+        }
+
+        @Override
+        public void shed(Throwable cause) {
+            count(AGENTS, mode, STATUS, "shed", EXCEPTION, Instrumentations.typeOf(cause));
         }
     }
 

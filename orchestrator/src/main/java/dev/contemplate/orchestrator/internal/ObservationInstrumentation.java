@@ -142,8 +142,15 @@ final class ObservationInstrumentation implements Instrumentation {
         }
 
         @Override
-        public void cancelled(int deltas) {
+        public void cancelled(int deltas, TokenUsage usage) {
             context.outcome = "cancelled";
+            stop(observation, null);
+        }
+
+        @Override
+        public void shed(Throwable cause) {
+            context.outcome = "shed";
+            context.exception = Instrumentations.typeOf(cause);
             stop(observation, null);
         }
     }

@@ -13,20 +13,18 @@ import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.PermanentInferenceException;
-import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.ContemplationEvent;
+import dev.contemplate.orchestrator.EngineGuard;
 import dev.contemplate.orchestrator.Mode;
 import dev.contemplate.orchestrator.Scheduling;
-import io.github.resilience4j.reactor.retry.RetryOperator;
-import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.jspecify.annotations.Nullable;
+import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -54,12 +52,18 @@ public final class Orchestration {
      * @param rule the stopping rule
      * @param scheduling when agents start in CONTEMPLATE mode
      * @param clock the scheduler that times deadlines and measures latency
-     * @param retry an optional retry applied to each agent's generation
+     * @param guards the guard of each engine that has one (by identity); others are unguarded
      * @param instrumentation what is told of each contemplation (metrics, observations, logs)
      */
     public record Config(InferenceEngine engine, List<Agent> agents, Deliberation deliberation,
             Voting voting, Aggregator aggregator, StoppingRule rule, Scheduling scheduling,
-            Scheduler clock, @Nullable Retry retry, Instrumentation instrumentation) {
+            Scheduler clock, Map<InferenceEngine, EngineGuard> guards, Instrumentation instrumentation) {
+
+        /** Returns the guard of {@code e}, {@link EngineGuard#none()} if it has none. */
+        public EngineGuard guardOf(InferenceEngine e) {
+            EngineGuard g = guards.get(e);
+            return g == null ? EngineGuard.none() : g;
+        }
     }
 
     private Orchestration() {
@@ -145,41 +149,44 @@ public final class Orchestration {
 
     private static Flux<Signal> runAgent(Config config, ContemplationRun run, Agent agent, Runnable onFirstToken) {
         return Flux.defer(() -> {
-            InferenceEngine engine = agent.engine().orElse(config.engine());
-            GenerationRequest request = config.deliberation().request(agent, run.conversation(),
-                    config.voting().answerFormat(), run.candidates());
-            request = withoutUnsupportedSeed(engine, request);
-            AtomicInteger deltas = new AtomicInteger();
-            long start = run.nowMillis();
-            Instrumentation.Agent probe = run.agentSubscribed(agent);
-            Mono<Generation> generation = probe.scope(engine.stream(request))
-                    .doOnNext(e -> {
-                        if (e instanceof GenerationEvent.TextDelta && deltas.incrementAndGet() == 1) {
-                            onFirstToken.run();
-                        }
-                    })
-                    .doFinally(signal -> onFirstToken.run())
-                    .ofType(GenerationEvent.Completed.class)
-                    .map(GenerationEvent.Completed::generation)
-                    .singleOrEmpty()
-                    .switchIfEmpty(Mono.error(() -> new PermanentInferenceException(engine.name(),
-                            "the generation stream ended without a result", null)));
-            if (config.retry() != null) {
-                generation = generation.transformDeferred(RetryOperator.of(config.retry()));
+            if (run.stopped()) {
+                return Flux.empty(); // a later wave after a stop (e.g. the token budget ran out while streaming)
             }
-            Mono<Signal> result = generation
+            InferenceEngine engine = agent.engine().orElse(config.engine());
+            GenerationRequest request = withoutUnsupportedSeed(engine, config.deliberation().request(agent,
+                    run.conversation(), config.voting().answerFormat(), run.candidates()));
+            long start = run.nowMillis();
+            AgentMeter meter = new AgentMeter(request, run::spent);
+            Instrumentation.Agent probe = run.agentSubscribed(agent);
+            Supplier<Mono<Generation>> attempt = () -> {
+                AgentMeter.Attempt metered = meter.attempt();
+                return probe.scope(engine.stream(request))
+                        .doOnNext(e -> {
+                            if (e instanceof GenerationEvent.TextDelta d && metered.delta(d)) {
+                                onFirstToken.run();
+                            }
+                        })
+                        .ofType(GenerationEvent.Completed.class)
+                        .map(GenerationEvent.Completed::generation)
+                        .singleOrEmpty()
+                        .switchIfEmpty(Mono.error(() -> new PermanentInferenceException(engine.name(),
+                                "the generation stream ended without a result", null)))
+                        .doOnNext(g -> metered.completed(g.usage()));
+            };
+            Mono<Signal> result = Guarding.guard(config.guardOf(engine), engine.name(), attempt, config.clock())
+                    .doFinally(signal -> onFirstToken.run())
                     .flatMap(g -> {
                         Candidate c = new Candidate(agent, g.text(), g.finishReason(), g.usage(),
                                 Duration.ofMillis(run.nowMillis() - start), g.logprobs());
                         return run.counter().cast(c)
                                 .<Signal>map(vote -> new Signal.Finished(agent, c, vote))
-                                .onErrorResume(e -> Mono.just(new Signal.Failed(agent, e, Optional.of(c.text()),
-                                        c.usage())));
+                                .onErrorResume(e -> Mono.just(new Signal.Failed(agent, e, Optional.of(c.text()))));
                     })
-                    .onErrorResume(e -> Mono.just(new Signal.Failed(agent, e, Optional.empty(), TokenUsage.ZERO)))
+                    .onErrorResume(e -> Mono.just(Guarding.isRefusal(e) ? new Signal.Shed(agent, e)
+                            : new Signal.Failed(agent, e, Optional.empty())))
                     // once the run stops, the generation is cancelled right there, not later by an operator's drain
                     .takeUntilOther(run.stopSignal());
-            return Flux.concat(Mono.just(new Signal.Started(agent, deltas)), result);
+            return Flux.concat(Mono.just(new Signal.Started(agent, meter)), result);
         });
     }
 }

@@ -174,8 +174,11 @@ class ContemplatingChatModelTest {
         ScriptedEngine engine = ScriptedEngine.builder().script(r -> r.sampling().seed().orElseThrow() == 0
                 ? Script.text("The answer is 12.", Duration.ofMillis(5))
                 : Script.text("The answer is 12.", Duration.ofHours(1))).build();
+        // a budget of exactly what the fast agent spends: the slow ones have streamed nothing yet when it answers
+        long fast = verdictOf(ContemplatingChatModel.builder().contemplator(contemplator(engine, 1)).build()
+                .chat(ask("5+7?", null))).tokens().totalTokens();
         ContemplatingChatModel model = ContemplatingChatModel.builder().contemplator(contemplator(engine, 3))
-                .budget(Budget.builder().maxTotalTokens(1).build()).build();
+                .budget(Budget.builder().maxTotalTokens(fast).build()).build();
         ChatResponse r = model.chat(ask("5+7?", null));
         assertThat(r.finishReason()).isEqualTo(FinishReason.LENGTH);
         Verdict verdict = verdictOf(r);

@@ -47,7 +47,7 @@ final class Contemplation {
             Verdict v = ready.verdict();
             String sent = streamed.toString();
             boolean other = !v.text().startsWith(sent);
-            Piece.Finished finished = new Piece.Finished(v.text(), finishReason(v), v.tokens(),
+            Piece.Finished finished = new Piece.Finished(v.text(), finishReason(v), v.tokens().total(),
                     extension(v, other), other);
             if (other || v.text().length() == sent.length()) {
                 return List.of(finished);

@@ -8,6 +8,7 @@ import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.InferenceException;
 import dev.contemplate.inference.Message;
+import dev.contemplate.inference.Metering;
 import dev.contemplate.inference.TokenLogprobs;
 import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.inference.TransientInferenceException;
@@ -176,7 +177,8 @@ public final class ScriptedEngine implements InferenceEngine {
             int emitCount = s.failure() != null ? Math.min(s.failAfterTokens(), s.tokens().size()) : s.tokens().size();
             Flux<GenerationEvent> deltas = Flux.range(0, emitCount)
                     .concatMap(i -> Mono.delay(i == 0 ? s.firstTokenLatency() : s.perTokenLatency(), scheduler)
-                            .map(x -> (GenerationEvent) new GenerationEvent.TextDelta(s.tokens().get(i))));
+                            .map(x -> (GenerationEvent) new GenerationEvent.TextDelta(s.tokens().get(i),
+                                    new TokenUsage(input, i + 1), Metering.EXACT)));
             Mono<GenerationEvent> end;
             if (s.failure() != null) {
                 Throwable error = s.failure() instanceof InferenceException

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.contemplate.inference.Generation;
 import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.GenerationRequest;
+import dev.contemplate.inference.Metering;
 import dev.contemplate.inference.PermanentInferenceException;
 import dev.contemplate.inference.SamplingParameters;
+import dev.contemplate.inference.TokenUsage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
@@ -79,7 +81,9 @@ class BlockingEngineTest {
     void aBlockingAnswerArrivesAsOneDeltaThenTheCompletion() {
         try (LangChain4jEngine engine = LangChain4jEngine.builder(TestModels.blocking(server)).build()) {
             StepVerifier.create(engine.stream(GenerationRequest.of("question", SamplingParameters.defaults())))
-                    .expectNext(new GenerationEvent.TextDelta("The answer is 42."))
+                    // the delta carries the call's final count: the server's (4 input, 5 output)
+                    .expectNext(new GenerationEvent.TextDelta("The answer is 42.", new TokenUsage(4, 5),
+                            Metering.ESTIMATED))
                     .assertNext(e -> assertThat(((GenerationEvent.Completed) e).generation().text())
                             .isEqualTo("The answer is 42."))
                     .verifyComplete();

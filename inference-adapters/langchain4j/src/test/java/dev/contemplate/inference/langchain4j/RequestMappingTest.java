@@ -251,7 +251,8 @@ class RequestMappingTest {
     void textReportedOnlyWithTheCompletionStillArrivesAsADelta() {
         try (LangChain4jEngine engine = LangChain4jEngine.builder(new EndOnlyStreamingModel()).build()) {
             StepVerifier.create(engine.stream(GenerationRequest.of("question", SamplingParameters.defaults())))
-                    .expectNext(new dev.contemplate.inference.GenerationEvent.TextDelta("all at once"))
+                    .expectNext(new dev.contemplate.inference.GenerationEvent.TextDelta("all at once",
+                            new dev.contemplate.inference.TokenUsage(3, 3), dev.contemplate.inference.Metering.ESTIMATED))
                     .assertNext(e -> assertThat(((dev.contemplate.inference.GenerationEvent.Completed) e)
                             .generation().text()).isEqualTo("all at once"))
                     .verifyComplete();

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.contemplate.inference.Generation;
 import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.GenerationRequest;
+import dev.contemplate.inference.Metering;
 import dev.contemplate.inference.PermanentInferenceException;
 import dev.contemplate.inference.SamplingParameters;
+import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.inference.TransientInferenceException;
 import java.time.Duration;
 import java.util.List;
@@ -42,10 +44,14 @@ class StreamingEngineTest {
         try (LangChain4jEngine engine = LangChain4jEngine.builder(TestModels.streaming(server)).build()) {
             List<GenerationEvent> events = engine.stream(QUESTION).collectList().block(GUARD);
             assertThat(events).isNotNull();
-            assertThat(events.subList(0, events.size() - 1)).containsExactly(
-                    new GenerationEvent.TextDelta("The"), new GenerationEvent.TextDelta(" answer"),
-                    new GenerationEvent.TextDelta(" is"), new GenerationEvent.TextDelta(" 42"),
-                    new GenerationEvent.TextDelta("."));
+            List<GenerationEvent.TextDelta> deltas = events.subList(0, events.size() - 1).stream()
+                    .map(GenerationEvent.TextDelta.class::cast).toList();
+            assertThat(deltas).extracting(GenerationEvent.TextDelta::text)
+                    .containsExactly("The", " answer", " is", " 42", ".");
+            // what was spent so far travels with each delta: one output token per chunk, the prompt estimated
+            assertThat(deltas).extracting(d -> d.usage().outputTokens()).containsExactly(1L, 2L, 3L, 4L, 5L);
+            assertThat(deltas).extracting(d -> d.usage().inputTokens()).containsOnly(2L);
+            assertThat(deltas).extracting(GenerationEvent.TextDelta::metering).containsOnly(Metering.ESTIMATED);
             Generation g = ((GenerationEvent.Completed) events.get(events.size() - 1)).generation();
             assertThat(g.text()).isEqualTo("The answer is 42.");
             assertThat(g.usage().inputTokens()).isEqualTo(4); // the server's count: 3 per message + 1
@@ -83,7 +89,9 @@ class StreamingEngineTest {
                     .then(() -> server.awaitRequests(1))
                     .then(() -> OpenAiTestServer.await(() -> engine.inFlight() == 0, "the whole answer to arrive"))
                     .thenRequest(1)
-                    .expectNext(new GenerationEvent.TextDelta("The answer is 42."))
+                    // five chunks coalesced into one delta still count as five output tokens
+                    .expectNext(new GenerationEvent.TextDelta("The answer is 42.", new TokenUsage(2, 5),
+                            Metering.ESTIMATED))
                     .thenRequest(1)
                     .assertNext(e -> assertThat(((GenerationEvent.Completed) e).generation().text())
                             .isEqualTo("The answer is 42."))

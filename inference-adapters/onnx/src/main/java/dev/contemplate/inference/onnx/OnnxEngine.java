@@ -7,7 +7,9 @@ import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.InferenceException;
+import dev.contemplate.inference.Metering;
 import dev.contemplate.inference.PermanentInferenceException;
+import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.inference.TransientInferenceException;
 import dev.contemplate.inference.onnx.internal.Job;
 import dev.contemplate.inference.onnx.internal.OrtModel;
@@ -139,8 +141,8 @@ public final class OnnxEngine implements InferenceEngine {
         return Flux.<GenerationEvent>create(sink -> {
             Job.Listener listener = new Job.Listener() {
                 @Override
-                public void onDelta(int index, String text) {
-                    sink.next(new GenerationEvent.TextDelta(text));
+                public void onDelta(int index, String text, TokenUsage usage) {
+                    sink.next(new GenerationEvent.TextDelta(text, usage, Metering.EXACT));
                 }
 
                 @Override
@@ -170,7 +172,7 @@ public final class OnnxEngine implements InferenceEngine {
         return Mono.<Generation>create(sink -> {
             Job.Listener listener = new Job.Listener() {
                 @Override
-                public void onDelta(int index, String text) {
+                public void onDelta(int index, String text, TokenUsage usage) {
                 }
 
                 @Override
@@ -206,7 +208,7 @@ public final class OnnxEngine implements InferenceEngine {
         return Flux.<Generation>create(sink -> {
             Job.Listener listener = new Job.Listener() {
                 @Override
-                public void onDelta(int index, String text) {
+                public void onDelta(int index, String text, TokenUsage usage) {
                 }
 
                 @Override

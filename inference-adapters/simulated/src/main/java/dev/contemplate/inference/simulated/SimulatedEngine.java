@@ -7,6 +7,7 @@ import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.Message;
+import dev.contemplate.inference.Metering;
 import dev.contemplate.inference.PermanentInferenceException;
 import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.inference.TransientInferenceException;
@@ -353,7 +354,8 @@ public final class SimulatedEngine implements InferenceEngine {
                     .concatMap(i -> Mono.delay(plan.delays().get(i), scheduler)
                             .map(x -> {
                                 emittedTokens.incrementAndGet();
-                                return (GenerationEvent) new GenerationEvent.TextDelta(tokens.get(i));
+                                return (GenerationEvent) new GenerationEvent.TextDelta(tokens.get(i),
+                                        new TokenUsage(plan.inputTokens(), i + 1), Metering.EXACT);
                             }));
             Generation g = new Generation(0, String.join("", tokens), plan.finishReason(),
                     new TokenUsage(plan.inputTokens(), tokens.size()));

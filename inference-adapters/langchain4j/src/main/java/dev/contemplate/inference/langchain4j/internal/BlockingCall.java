@@ -2,6 +2,7 @@ package dev.contemplate.inference.langchain4j.internal;
 
 import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.InferenceException;
+import dev.contemplate.inference.Metering;
 import dev.contemplate.inference.PermanentInferenceException;
 import dev.contemplate.inference.TransientInferenceException;
 import dev.langchain4j.model.chat.ChatModel;
@@ -90,7 +91,8 @@ public final class BlockingCall implements CallRegistry.Call {
                     responses.toGeneration(response, text, request.messages()));
             return text.isEmpty()
                     ? Flux.<GenerationEvent>just(completed)
-                    : Flux.<GenerationEvent>just(new GenerationEvent.TextDelta(text), completed);
+                    : Flux.<GenerationEvent>just(new GenerationEvent.TextDelta(text,
+                            completed.generation().usage(), Metering.ESTIMATED), completed);
         }).onErrorMap(e -> !(e instanceof InferenceException), e -> ErrorMapper.map(engine, e));
     }
 

@@ -2,9 +2,11 @@ package dev.contemplate.inference.langchain4j.internal;
 
 import dev.contemplate.inference.InferenceException;
 import dev.contemplate.inference.PermanentInferenceException;
+import dev.contemplate.inference.RateLimitedException;
 import dev.contemplate.inference.TransientInferenceException;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.NonRetriableException;
+import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.RetriableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * Maps what a LangChain4j model throws or reports to the SPI's typed errors.
  *
  * <ul>
+ *   <li>{@link RateLimitException} and HTTP 429 become {@link RateLimitedException}, a transient error.</li>
  *   <li>{@link RetriableException} (timeouts, rate limits, internal server errors), HTTP 408, 429 and 5xx, and I/O
  *       failures (connection refused or lost, read timeouts) become {@link TransientInferenceException}.</li>
  *   <li>{@link NonRetriableException} (authentication, invalid request, unknown model or server), every other
@@ -44,6 +47,9 @@ public final class ErrorMapper {
             return ie;
         }
         String what = describe(error);
+        if (rateLimited(error)) {
+            return new RateLimitedException(engine, what, null, error);
+        }
         Boolean retryable = classify(error);
         if (retryable != null && retryable) {
             return new TransientInferenceException(engine, what, error);
@@ -70,6 +76,16 @@ public final class ErrorMapper {
             }
         }
         return io;
+    }
+
+    private static boolean rateLimited(Throwable error) {
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable t = error; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {
+            if (t instanceof RateLimitException || t instanceof HttpException http && http.statusCode() == 429) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Returns whether an HTTP status means the same request may succeed later. */

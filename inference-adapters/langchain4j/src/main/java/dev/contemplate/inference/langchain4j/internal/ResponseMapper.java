@@ -55,6 +55,16 @@ public final class ResponseMapper {
     }
 
     /**
+     * Returns the estimated token count of a prompt, for what a call has spent before the provider reports its count.
+     *
+     * @param prompt the messages that are sent
+     * @return the estimate, zero or more
+     */
+    public long estimateInput(List<ChatMessage> prompt) {
+        return Math.max(0, estimator.estimateTokenCountInMessages(prompt));
+    }
+
+    /**
      * Returns the log-probability of each generated token that a response reports: those of
      * {@code OpenAiChatResponseMetadata.logProbs()}, a value just above 0 (rounding) taken as 0. Empty if the
      * response has none (not an OpenAI model, not asked for, or no token), or if one of them is missing or not a

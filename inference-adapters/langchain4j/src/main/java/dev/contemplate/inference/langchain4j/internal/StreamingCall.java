@@ -3,6 +3,8 @@ package dev.contemplate.inference.langchain4j.internal;
 import dev.contemplate.inference.Generation;
 import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.InferenceException;
+import dev.contemplate.inference.Metering;
+import dev.contemplate.inference.TokenUsage;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -36,6 +38,10 @@ import reactor.core.publisher.FluxSink;
  * that, the cancellation is remembered and the handle is cancelled the moment it appears. The engine's permit is
  * held until the HTTP stream is closed or has ended (not until the subscriber has consumed every event), so the
  * in-flight bound counts open connections.
+ *
+ * <p>Accounting: each delta carries what the call has spent so far, {@link Metering#ESTIMATED}: every partial
+ * response LangChain4j delivered counts as one output token (providers stream about one token per chunk) and the
+ * prompt is estimated with the engine's token estimator, since a provider reports its real counts only at the end.
  */
 public final class StreamingCall implements StreamingChatResponseHandler, CallRegistry.Call {
 
@@ -53,6 +59,9 @@ public final class StreamingCall implements StreamingChatResponseHandler, CallRe
     private @Nullable Throwable error;
     private boolean done;
     private boolean terminated;
+    /** Partial responses received: the streamed estimate of the output tokens. */
+    private long chunks;
+    private final long promptTokens;
 
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicReference<@Nullable StreamingHandle> handle = new AtomicReference<>();
@@ -67,6 +76,7 @@ public final class StreamingCall implements StreamingChatResponseHandler, CallRe
         this.permit = permit;
         this.registry = registry;
         this.sink = sink;
+        this.promptTokens = responses.estimateInput(request.messages());
     }
 
     /**
@@ -171,6 +181,7 @@ public final class StreamingCall implements StreamingChatResponseHandler, CallRe
             }
             pending.append(text);
             all.append(text);
+            chunks++;
         }
         drain();
     }
@@ -207,6 +218,7 @@ public final class StreamingCall implements StreamingChatResponseHandler, CallRe
         int missed = 1;
         do {
             String text = null;
+            long streamed = 0;
             boolean terminal = false;
             synchronized (lock) {
                 if (cancelled) {
@@ -217,13 +229,15 @@ public final class StreamingCall implements StreamingChatResponseHandler, CallRe
                     if (pending.length() > 0 && sink.requestedFromDownstream() > 0) {
                         text = pending.toString();
                         pending.setLength(0);
+                        streamed = chunks;
                     }
                     terminal = done && !terminated && (error != null || pending.length() == 0);
                     terminated |= terminal;
                 }
             }
             if (text != null) {
-                sink.next(new GenerationEvent.TextDelta(text));
+                sink.next(new GenerationEvent.TextDelta(text, new TokenUsage(promptTokens, streamed),
+                        Metering.ESTIMATED));
             }
             if (terminal) {
                 if (!cancelled) {
@@ -250,8 +264,9 @@ public final class StreamingCall implements StreamingChatResponseHandler, CallRe
         // a model that streams nothing (or not everything) still reports the full text at the end
         String full = ResponseMapper.text(end);
         String text = streamed;
+        String rest = "";
         if (full.length() > streamed.length() && full.startsWith(streamed)) {
-            sink.next(new GenerationEvent.TextDelta(full.substring(streamed.length())));
+            rest = full.substring(streamed.length());
             text = full;
         }
         Generation g;
@@ -260,6 +275,9 @@ public final class StreamingCall implements StreamingChatResponseHandler, CallRe
         } catch (RuntimeException e) {
             sink.error(ErrorMapper.map(engine, e));
             return;
+        }
+        if (!rest.isEmpty()) {
+            sink.next(new GenerationEvent.TextDelta(rest, g.usage(), Metering.ESTIMATED));
         }
         sink.next(new GenerationEvent.Completed(g));
         sink.complete();

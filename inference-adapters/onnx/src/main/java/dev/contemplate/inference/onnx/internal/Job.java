@@ -3,6 +3,7 @@ package dev.contemplate.inference.onnx.internal;
 import dev.contemplate.inference.Generation;
 import dev.contemplate.inference.InferenceException;
 import dev.contemplate.inference.SamplingParameters;
+import dev.contemplate.inference.TokenUsage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -13,8 +14,11 @@ public final class Job {
 
     /** Receives a job's results on the scheduler thread. Implementations hand them on without blocking. */
     public interface Listener {
-        /** Text of sequence {@code index} became final. Only called for streaming jobs. */
-        void onDelta(int index, String text);
+        /**
+         * Text of sequence {@code index} became final; {@code usage} counts its prompt and every token it sampled so
+         * far. Only called for streaming jobs.
+         */
+        void onDelta(int index, String text, TokenUsage usage);
 
         /** Sequence {@code index} finished. */
         void onGeneration(Generation generation);
@@ -99,9 +103,9 @@ public final class Job {
         return terminated.get();
     }
 
-    void delta(int index, String text) {
+    void delta(int index, String text, TokenUsage usage) {
         if (!text.isEmpty() && !terminated.get()) {
-            listener.onDelta(index, text);
+            listener.onDelta(index, text, usage);
         }
     }
 }

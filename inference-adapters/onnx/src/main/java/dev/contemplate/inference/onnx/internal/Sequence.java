@@ -56,7 +56,7 @@ final class Sequence {
         }
         String delta = text.add(token);
         if (job.streaming) {
-            job.delta(index, delta);
+            job.delta(index, delta, new TokenUsage(promptLength, generated));
         }
         if (text.stopped()) {
             return end(FinishReason.STOP);
@@ -70,7 +70,7 @@ final class Sequence {
     private boolean end(FinishReason reason) {
         String rest = text.flush();
         if (job.streaming) {
-            job.delta(index, rest);
+            job.delta(index, rest, new TokenUsage(promptLength, generated));
         }
         finish = reason;
         return true;

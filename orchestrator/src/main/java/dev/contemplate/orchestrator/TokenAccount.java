@@ -1,0 +1,64 @@
+package dev.contemplate.orchestrator;
+
+import dev.contemplate.inference.TokenUsage;
+import java.util.Objects;
+
+/**
+ * What a contemplation spent, in tokens, split by what became of them. A provider bills every token it generated,
+ * so the tokens of agents that were cut count as much as those of answers.
+ *
+ * @param counted tokens of the generations whose answers were counted in the vote
+ * @param cut tokens spent without producing a counted answer: agents cancelled by a stop, a budget, the deadline or
+ *     the caller (their partial output), agents that failed or answered nothing usable, and the losing attempts of an
+ *     agent (failed tries before a retry succeeded, the slower of hedged calls)
+ * @param aggregation tokens of judge, synthesis and verifier calls
+ * @param estimated whether part of {@code cut} was estimated rather than counted: an engine that meters its stream
+ *     by estimate (a remote model reports its counts only at the end) or does not meter it (then the text's length
+ *     stands in, four characters a token)
+ */
+public record TokenAccount(TokenUsage counted, TokenUsage cut, TokenUsage aggregation, boolean estimated) {
+
+    /** Nothing spent. */
+    public static final TokenAccount ZERO = new TokenAccount(TokenUsage.ZERO, TokenUsage.ZERO, TokenUsage.ZERO, false);
+
+    /**
+     * Validates the components.
+     *
+     * @throws NullPointerException if a component is null
+     */
+    public TokenAccount {
+        Objects.requireNonNull(counted, "counted");
+        Objects.requireNonNull(cut, "cut");
+        Objects.requireNonNull(aggregation, "aggregation");
+    }
+
+    /** Returns everything spent: counted, cut and aggregation tokens. */
+    public TokenUsage total() {
+        return counted.plus(cut).plus(aggregation);
+    }
+
+    /** Returns the tokens spent by agents, counted and cut. */
+    public TokenUsage agents() {
+        return counted.plus(cut);
+    }
+
+    /** Returns every input (prompt) token spent. */
+    public long inputTokens() {
+        return counted.inputTokens() + cut.inputTokens() + aggregation.inputTokens();
+    }
+
+    /** Returns every output (generated) token spent. */
+    public long outputTokens() {
+        return counted.outputTokens() + cut.outputTokens() + aggregation.outputTokens();
+    }
+
+    /** Returns every token spent, input and output. */
+    public long totalTokens() {
+        return inputTokens() + outputTokens();
+    }
+
+    /** Returns this account with {@code usage} added to the aggregation tokens. */
+    public TokenAccount withAggregation(TokenUsage usage) {
+        return new TokenAccount(counted, cut, aggregation.plus(usage), estimated);
+    }
+}
