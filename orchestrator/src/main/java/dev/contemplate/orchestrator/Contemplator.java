@@ -47,6 +47,11 @@ import reactor.core.scheduler.Schedulers;
  * Verdict verdict = contemplator.contemplate("What is 54+39-25+73?").block();
  * }</pre>
  *
+ * <p>Accounting: every token an agent spends counts, the partial output of agents that were cut or failed included
+ * (as their engine metered the stream), and the token budget is held while tokens stream: the token that goes past it
+ * stops the contemplation there. {@link Verdict#tokens()} separates the answers that counted from what was cut.
+ * {@link Builder#guard} puts Resilience4j's guard rails around an engine ({@link EngineGuard}).
+ *
  * <p>Guarantees: when the rule fires, the budget ends or the caller cancels, every running agent's engine
  * subscription is cancelled (an embedding of a candidate for a semantic vote that is already under way runs to its end
  * on its own thread, a few milliseconds, and is ignored). An aggregator's calls run within the same deadline and are

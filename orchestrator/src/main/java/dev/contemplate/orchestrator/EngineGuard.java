@@ -40,6 +40,10 @@ import org.jspecify.annotations.Nullable;
  *       others are cancelled. Every hedge's tokens count in the budget and the verdict's account.</li>
  * </ul>
  *
+ * <p>An aggregation call (a judge, a synthesiser, a verifier) on a guarded engine passes its bulkhead, rate limiter
+ * and circuit breaker only: it streams its answer as it comes, so it is not retried or hedged, and the aggregation
+ * step's deadline bounds it; a refusal falls back to the vote and the verdict's provenance says why.
+ *
  * <p>A refused call (open circuit, full bulkhead, no rate-limit permit) does not fail the contemplation: the agent
  * is {@linkplain AgentOutcome.Shed shed}, the contemplation goes on with the agents that can run, and the verdict
  * says it was {@linkplain Verdict#degraded() degraded}. Only when every agent is shed or fails does it fail, with an

@@ -317,6 +317,26 @@ class EngineGuardTest {
     }
 
     @Test
+    void aJudgeEngineWhoseCircuitIsOpenLeavesTheDecisionToTheVote() {
+        VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+        ScriptedEngine engine = ScriptedEngine.builder().scheduler(vts).script(r -> answer("42", 100)).build();
+        ScriptedEngine judge = ScriptedEngine.builder().name("judge").scheduler(vts)
+                .script(r -> Script.text("Sources: 1, 2\nThe answer is 42.", Duration.ofMillis(50))).build();
+        CircuitBreaker breaker = CircuitBreaker.of("judge", EngineGuard.defaultCircuitBreakerConfig());
+        breaker.transitionToOpenState();
+        Contemplator c = contemplator(engine, 2, vts).judgeEngine(judge)
+                .guard(judge, EngineGuard.builder().circuitBreaker(breaker).build()).build();
+
+        Verdict v = verdict(c, vts);
+
+        assertThat(judge.started()).isZero();
+        assertThat(v.answer().key()).isEqualTo("42");
+        assertThat(v.provenance().fallback()).hasValueSatisfying(f -> assertThat(f)
+                .contains("synthesis call failed").contains("CircuitBreaker 'judge' is OPEN"));
+        assertThat(v.degraded()).as("no agent was shed").isFalse();
+    }
+
+    @Test
     void retryDefaultsRetryOnlyWhatCanPass() {
         assertThat(EngineGuard.isRetryable(new TransientInferenceException("e", "503", null))).isTrue();
         assertThat(EngineGuard.isRetryable(new RateLimitedException("e", "429", null, null))).isTrue();

@@ -145,7 +145,8 @@ final class AskCommand implements Callable<Integer> {
     static String describeFailure(ContemplationException e, EngineSetup setup) {
         String prefix = setup.simulated() ? "no answer (simulated engine): " : "no answer: ";
         if (e instanceof ContemplationTimeoutException t) {
-            long started = t.agents().stream().filter(a -> a.status() != AgentOutcome.Status.NOT_STARTED).count();
+            long started = t.agents().stream().filter(a -> a.status() != AgentOutcome.Status.NOT_STARTED
+                    && a.status() != AgentOutcome.Status.SHED).count();
             return prefix + "no agent answered within the budget of " + Durations.format(t.deadline()) + " ("
                     + started + " started; try a larger --budget)";
         }

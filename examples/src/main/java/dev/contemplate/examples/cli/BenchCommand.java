@@ -142,7 +142,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             for (AgentOutcome a : outcomes) {
-                if (a.status() != AgentOutcome.Status.NOT_STARTED) {
+                if (a.status() != AgentOutcome.Status.NOT_STARTED && a.status() != AgentOutcome.Status.SHED) {
                     samples++;
                 }
                 if (a.status() == AgentOutcome.Status.CANCELLED) {

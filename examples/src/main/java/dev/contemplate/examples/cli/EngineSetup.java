@@ -13,6 +13,7 @@ import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.InferenceException;
 import dev.contemplate.inference.PermanentInferenceException;
+import dev.contemplate.inference.RateLimitedException;
 import dev.contemplate.inference.SamplingParameters;
 import dev.contemplate.inference.TransientInferenceException;
 import dev.contemplate.inference.langchain4j.LangChain4jEngine;
@@ -22,6 +23,7 @@ import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.ContemplationEvent;
 import dev.contemplate.orchestrator.ContemplationException;
 import dev.contemplate.orchestrator.Contemplator;
+import dev.contemplate.orchestrator.EngineGuard;
 import dev.contemplate.orchestrator.Mode;
 import dev.contemplate.orchestrator.Verdict;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
@@ -289,9 +291,14 @@ final class EngineSetup implements AutoCloseable {
                 ? Votings.semantic(SemanticOptions.defaults(), Schedulers.immediate()) : v;
     }
 
-    /** Returns a contemplator builder with this engine and clock. */
+    /**
+     * Returns a contemplator builder with this engine and clock; a remote engine is guarded by
+     * {@link EngineGuard#defaults(String)} (a typed retry with back-off and a circuit breaker), the local ones need
+     * no guard.
+     */
     Contemplator.Builder contemplator() {
-        return Contemplator.builder().engine(engine).clock(clock);
+        Contemplator.Builder b = Contemplator.builder().engine(engine).clock(clock);
+        return kind == EngineOptions.Kind.OPENAI ? b.guard(engine, EngineGuard.defaults(engine.name())) : b;
     }
 
     /** Runs one contemplation to its verdict or failure, measuring its latency on this setup's clock. */
@@ -432,6 +439,9 @@ final class EngineSetup implements AutoCloseable {
             if (error instanceof InferenceException e) {
                 String prefix = e.engine() + ": ";
                 String own = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+                if (e instanceof RateLimitedException r) {
+                    return new RateLimitedException(e.engine(), own, r.retryAfter().orElse(null), null);
+                }
                 return e.isRetryable() ? new TransientInferenceException(e.engine(), own, null)
                         : new PermanentInferenceException(e.engine(), own, null);
             }

@@ -61,6 +61,8 @@ final class ProgressLines {
                     + ProgressState.problem(e.cause());
         } else if (event instanceof ContemplationEvent.AgentCancelled e) {
             text = e.agentId() + " cancelled" + ran(state.find(e.agentId()), e.elapsed());
+        } else if (event instanceof ContemplationEvent.AgentShed e) {
+            text = e.agentId() + " shed by the engine's guard: " + ProgressState.problem(e.cause());
         } else if (event instanceof ContemplationEvent.Stopped e) {
             text = "stopped: " + reason(e.reason());
         } else if (event instanceof ContemplationEvent.AggregationCallStarted e) {
@@ -151,7 +153,7 @@ final class ProgressLines {
 
     private static AttributedStyle style(ProgressState.State s) {
         return switch (s) {
-            case WAITING, NOT_STARTED -> FAINT;
+            case WAITING, NOT_STARTED, SHED -> FAINT;
             case RUNNING -> AttributedStyle.DEFAULT.foreground(AttributedStyle.CYAN);
             case ANSWERED -> AttributedStyle.DEFAULT.foreground(AttributedStyle.GREEN);
             case FAILED -> AttributedStyle.DEFAULT.foreground(AttributedStyle.RED);
@@ -166,7 +168,7 @@ final class ProgressLines {
         String sep = " ";
         for (ProgressState.State s : List.of(ProgressState.State.RUNNING, ProgressState.State.ANSWERED,
                 ProgressState.State.FAILED, ProgressState.State.CANCELLED, ProgressState.State.WAITING,
-                ProgressState.State.NOT_STARTED)) {
+                ProgressState.State.NOT_STARTED, ProgressState.State.SHED)) {
             long n = hidden.stream().filter(a -> a.state == s).count();
             if (n > 0) {
                 b.append(sep).append(n).append(' ').append(s.label());

@@ -41,7 +41,9 @@ final class ProgressState {
         /** Cancelled while running (the rule was satisfied, or the deadline came). */
         CANCELLED,
         /** Never started: the run stopped before its wave. */
-        NOT_STARTED;
+        NOT_STARTED,
+        /** Not run: the engine's guard refused its call (open circuit, full bulkhead, rate limit). */
+        SHED;
 
         /** Returns the lower-case name shown in the view, e.g. {@code not started}. */
         String label() {
@@ -116,6 +118,11 @@ final class ProgressState {
             Agent a = agent(e.agentId());
             a.state = State.CANCELLED;
             a.ended = e.elapsed();
+        } else if (event instanceof ContemplationEvent.AgentShed e) {
+            Agent a = agent(e.agentId());
+            a.state = State.SHED;
+            a.started = null;
+            a.problem = problem(e.cause());
         } else if (event instanceof ContemplationEvent.Stopped e) {
             stopped = e.reason();
             for (Agent a : agents.values()) {

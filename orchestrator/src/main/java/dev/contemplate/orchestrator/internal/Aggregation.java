@@ -11,11 +11,14 @@ import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.ContemplationEvent;
+import dev.contemplate.orchestrator.EngineGuard;
 import dev.contemplate.orchestrator.Verdict;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -47,14 +50,17 @@ final class Aggregation implements AggregationContext {
     private final Aggregator aggregator;
     private final VerdictFactory verdicts;
     private final Instrumentation.Run probe;
+    private final Function<InferenceEngine, EngineGuard> guards;
     private TokenUsage spent = TokenUsage.ZERO;
     private volatile @Nullable FluxSink<ContemplationEvent> sink;
     /** Set when the verdict is emitted: events of calls still being cancelled after it are dropped. */
     private final AtomicBoolean decided = new AtomicBoolean();
 
     Aggregation(InferenceEngine engine, Scheduler clock, Supplier<Duration> elapsed, Budget budget, long tokenAllowance,
-            Ballots ballots, Aggregator aggregator, VerdictFactory verdicts, Instrumentation.Run probe) {
+            Ballots ballots, Aggregator aggregator, VerdictFactory verdicts, Instrumentation.Run probe,
+            Function<InferenceEngine, EngineGuard> guards) {
         this.engine = engine;
+        this.guards = guards;
         this.clock = clock;
         this.elapsed = elapsed;
         this.budget = budget;
@@ -162,7 +168,9 @@ final class Aggregation implements AggregationContext {
             emit(sink, new ContemplationEvent.AggregationCallStarted(role, target.name(), elapsed()));
             Instrumentation.Call call = probe.aggregationCall(role, target.name());
             AtomicBoolean ended = new AtomicBoolean();
-            Flux<GenerationEvent> events = call.scope(target.stream(r));
+            // what a call cut short (or failed) had spent, as its engine metered the stream, counts too
+            AtomicReference<TokenUsage> streamed = new AtomicReference<>(TokenUsage.ZERO);
+            Flux<GenerationEvent> events = Guarding.admit(guards.apply(target), call.scope(target.stream(r)));
             if (answer && role.equals(Aggregators.SYNTHESIS_ROLE)) {
                 // the synthesiser names its sources on its first line: the caller sees only the answer after it
                 events = Aggregators.withoutSourcesLine(events);
@@ -170,10 +178,12 @@ final class Aggregation implements AggregationContext {
             return events
                     .doOnNext(e -> {
                         if (e instanceof GenerationEvent.TextDelta d) {
+                            streamed.set(d.usage());
                             if (answer && !d.text().isEmpty()) {
                                 emit(sink, new ContemplationEvent.AnswerDelta(d.text(), elapsed()));
                             }
                         } else if (e instanceof GenerationEvent.Completed c) {
+                            streamed.set(TokenUsage.ZERO);
                             spend(c.generation().usage());
                             if (ended.compareAndSet(false, true)) {
                                 call.finished(c.generation().usage());
@@ -183,6 +193,7 @@ final class Aggregation implements AggregationContext {
                         }
                     })
                     .doOnCancel(() -> {
+                        spend(streamed.getAndSet(TokenUsage.ZERO));
                         if (ended.compareAndSet(false, true)) {
                             call.cancelled();
                         }
@@ -190,6 +201,7 @@ final class Aggregation implements AggregationContext {
                                 new CancellationException("the " + role + " call was cancelled"), elapsed()));
                     })
                     .doOnError(e -> {
+                        spend(streamed.getAndSet(TokenUsage.ZERO));
                         if (ended.compareAndSet(false, true)) {
                             call.failed(e);
                         }

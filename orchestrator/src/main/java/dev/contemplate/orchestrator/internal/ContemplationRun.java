@@ -306,7 +306,7 @@ final class ContemplationRun {
             return Flux.fromIterable(events);
         }
         Aggregation aggregation = new Aggregation(config.engine(), clock, this::elapsed, budget,
-                budget.maxTotalTokens() - agentTokens.totalTokens(), cast, aggregator, verdicts, probe);
+                budget.maxTotalTokens() - agentTokens.totalTokens(), cast, aggregator, verdicts, probe, config::guardOf);
         return Flux.fromIterable(events).concatWith(aggregation.events());
     }
 

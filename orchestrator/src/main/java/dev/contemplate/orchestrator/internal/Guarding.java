@@ -104,6 +104,25 @@ public final class Guarding {
         }
     }
 
+    /**
+     * Returns an aggregation call (a judge's, a synthesiser's, a verifier's) admitted by the guard's bulkhead, rate
+     * limiter and circuit breaker. It is not retried, hedged or time-limited: its text streams to the caller as it
+     * comes, and the aggregation step's own deadline bounds it.
+     */
+    public static <T> Flux<T> admit(EngineGuard guard, Flux<T> call) {
+        Flux<T> admitted = call;
+        if (guard.bulkhead().isPresent()) {
+            admitted = admitted.transformDeferred(BulkheadOperator.of(guard.bulkhead().get()));
+        }
+        if (guard.rateLimiter().isPresent()) {
+            admitted = admitted.transformDeferred(RateLimiterOperator.of(guard.rateLimiter().get()));
+        }
+        if (guard.circuitBreaker().isPresent()) {
+            admitted = admitted.transformDeferred(CircuitBreakerOperator.of(guard.circuitBreaker().get()));
+        }
+        return admitted;
+    }
+
     /** Returns whether {@code error} is the guard refusing a call (not the engine failing it). */
     public static boolean isRefusal(Throwable error) {
         return error instanceof CallNotPermittedException || error instanceof BulkheadFullException

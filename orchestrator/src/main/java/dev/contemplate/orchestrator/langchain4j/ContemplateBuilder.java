@@ -11,6 +11,7 @@ import dev.contemplate.inference.SamplingParameters;
 import dev.contemplate.inference.langchain4j.LangChain4jEngine;
 import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.Contemplator;
+import dev.contemplate.orchestrator.EngineGuard;
 import dev.contemplate.orchestrator.Mode;
 import dev.contemplate.orchestrator.Scheduling;
 import java.time.Duration;
@@ -53,6 +54,7 @@ public final class ContemplateBuilder<M> {
     private Mode mode = Mode.CONTEMPLATE;
     private boolean answerOnly;
     private int maxInFlight = LangChain4jEngine.DEFAULT_MAX_IN_FLIGHT;
+    private EngineGuard guard = EngineGuard.none();
 
     ContemplateBuilder(Target<M> target) {
         this.target = target;
@@ -247,6 +249,20 @@ public final class ContemplateBuilder<M> {
     }
 
     /**
+     * Guards the model's calls with Resilience4j (time limit, typed retry, circuit breaker, bulkhead, rate limiter,
+     * hedging; see {@link EngineGuard}). Default: {@link EngineGuard#none()}, as a LangChain4j model may retry by
+     * itself (its {@code maxRetries}); {@link EngineGuard#defaults(String)} suits a model that does not.
+     *
+     * @param value the guard
+     * @return this builder
+     * @throws NullPointerException if {@code value} is null
+     */
+    public ContemplateBuilder<M> guard(EngineGuard value) {
+        this.guard = Objects.requireNonNull(value, "guard");
+        return this;
+    }
+
+    /**
      * Returns the contemplating model, which owns its engine (see {@link Contemplate} for its release).
      *
      * @return a new model
@@ -272,6 +288,7 @@ public final class ContemplateBuilder<M> {
                     .stoppingRule(stoppingRule)
                     .budget(budget)
                     .scheduling(scheduling)
+                    .guard(engine, guard)
                     .mode(mode);
             if (voting != null) {
                 contemplator.voting(voting);

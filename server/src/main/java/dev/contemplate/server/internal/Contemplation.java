@@ -81,6 +81,8 @@ final class Contemplation {
             line = e.agentId() + " failed: " + shorten(String.valueOf(e.cause().getMessage()));
         } else if (event instanceof ContemplationEvent.AgentCancelled e) {
             line = e.agentId() + " cancelled";
+        } else if (event instanceof ContemplationEvent.AgentShed e) {
+            line = e.agentId() + " shed: " + e.cause().getClass().getSimpleName();
         } else if (event instanceof ContemplationEvent.Stopped e) {
             line = "stopped: " + lower(e.reason()) + " after " + e.elapsed().toMillis() + " ms";
         } else if (event instanceof ContemplationEvent.AggregationCallStarted e) {

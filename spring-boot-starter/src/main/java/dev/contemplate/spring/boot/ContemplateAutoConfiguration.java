@@ -1,16 +1,23 @@
 package dev.contemplate.spring.boot;
 
+import dev.contemplate.orchestrator.EngineGuard;
 import dev.contemplate.orchestrator.langchain4j.Contemplate;
 import dev.contemplate.orchestrator.langchain4j.ContemplatingChatModel;
 import dev.contemplate.orchestrator.langchain4j.ContemplatingStreamingChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigureOrder;
@@ -49,6 +56,16 @@ import org.springframework.core.Ordered;
  * still in flight fail and the engine's threads end. The original model is not closed by it. The same bean gives the
  * contemplator, for {@code contemplator().events(...)} with the same settings.
  *
+ * <p><b>Guard rails.</b> With {@code contemplate.guard.enabled=true} the calls to the original model are guarded by an
+ * {@link EngineGuard} bean ({@value #GUARD_BEAN}), shared by both contemplating models and made of the application's
+ * Resilience4j instances named {@code contemplate.guard.instance}: the retry and circuit breaker from its
+ * {@link RetryRegistry} and {@link CircuitBreakerRegistry} beans (such as resilience4j-spring-boot3 defines and
+ * configures with its {@code resilience4j.*} properties), or with {@link EngineGuard#defaultRetryConfig()} and
+ * {@link EngineGuard#defaultCircuitBreakerConfig()} where there is no such registry; a bulkhead, rate limiter and
+ * time limiter only where the application has a {@link BulkheadRegistry}, {@link RateLimiterRegistry} or
+ * {@link TimeLimiterRegistry} (the engine already bounds concurrent calls with {@code contemplate.max-in-flight}); and
+ * hedging when {@code contemplate.guard.hedge-after} is set. Without it, calls are not guarded.
+ *
  * <p><b>Order.</b> This configuration runs after every other auto-configuration of default order, so that models
  * defined by other starters (such as LangChain4j's own) are seen. LangChain4j's {@code @AiService} in its automatic
  * wiring mode refuses to choose between two {@code ChatModel} beans; name ours there:
@@ -74,6 +91,9 @@ public class ContemplateAutoConfiguration {
     /** The name of the {@link Contemplate.Wrapped} bean that owns the streaming model's engine. */
     public static final String STREAMING_CHAT_MODEL_WRAPPED_BEAN = "contemplatingStreamingChatModelWrapped";
 
+    /** The name of the {@link EngineGuard} bean, defined when {@code contemplate.guard.enabled} is true. */
+    public static final String GUARD_BEAN = "contemplateEngineGuard";
+
     private static final Log LOG = LogFactory.getLog(ContemplateAutoConfiguration.class);
 
     /** Creates the configuration; Spring does. */
@@ -88,13 +108,15 @@ public class ContemplateAutoConfiguration {
 
         @Bean(CHAT_MODEL_WRAPPED_BEAN)
         Contemplate.Wrapped<ContemplatingChatModel> contemplatingChatModelWrapped(ListableBeanFactory beans,
-                ContemplateProperties properties) {
+                ContemplateProperties properties, @Qualifier(GUARD_BEAN) ObjectProvider<EngineGuard> guard) {
             String name = original(beans, ChatModel.class, ContemplatingChatModel.class,
                     properties.getChatModelBean(), "chat-model-bean");
             ContemplateSettings settings = ContemplateSettings.of(properties);
+            EngineGuard engineGuard = guard.getIfAvailable(EngineGuard::none);
             LOG.info("contemplate: ChatModel '" + name + "' wrapped as '" + CHAT_MODEL_BEAN + "' "
-                    + describe(settings));
-            return settings.applyTo(Contemplate.builder(beans.getBean(name, ChatModel.class))).buildWrapped();
+                    + describe(settings, engineGuard));
+            return settings.applyTo(Contemplate.builder(beans.getBean(name, ChatModel.class)), engineGuard)
+                    .buildWrapped();
         }
 
         @Bean(CHAT_MODEL_BEAN)
@@ -113,13 +135,15 @@ public class ContemplateAutoConfiguration {
 
         @Bean(STREAMING_CHAT_MODEL_WRAPPED_BEAN)
         Contemplate.Wrapped<ContemplatingStreamingChatModel> contemplatingStreamingChatModelWrapped(
-                ListableBeanFactory beans, ContemplateProperties properties) {
+                ListableBeanFactory beans, ContemplateProperties properties,
+                @Qualifier(GUARD_BEAN) ObjectProvider<EngineGuard> guard) {
             String name = original(beans, StreamingChatModel.class, ContemplatingStreamingChatModel.class,
                     properties.getStreamingChatModelBean(), "streaming-chat-model-bean");
             ContemplateSettings settings = ContemplateSettings.of(properties);
+            EngineGuard engineGuard = guard.getIfAvailable(EngineGuard::none);
             LOG.info("contemplate: StreamingChatModel '" + name + "' wrapped as '" + STREAMING_CHAT_MODEL_BEAN + "' "
-                    + describe(settings));
-            return settings.applyTo(Contemplate.builder(beans.getBean(name, StreamingChatModel.class)))
+                    + describe(settings, engineGuard));
+            return settings.applyTo(Contemplate.builder(beans.getBean(name, StreamingChatModel.class)), engineGuard)
                     .buildWrapped();
         }
 
@@ -129,6 +153,25 @@ public class ContemplateAutoConfiguration {
                 @Qualifier(STREAMING_CHAT_MODEL_WRAPPED_BEAN)
                 Contemplate.Wrapped<ContemplatingStreamingChatModel> wrapped) {
             return wrapped.model();
+        }
+    }
+
+    /**
+     * The guard rails of the calls to the original models, when {@code contemplate.guard.enabled} is true. The
+     * registries are looked up when the guard is made; absent ones are fine.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(prefix = "contemplate.guard", name = "enabled", havingValue = "true")
+    static class Guards {
+
+        @Bean(GUARD_BEAN)
+        EngineGuard contemplateEngineGuard(ContemplateProperties properties,
+                ObjectProvider<CircuitBreakerRegistry> circuitBreakers, ObjectProvider<RetryRegistry> retries,
+                ObjectProvider<BulkheadRegistry> bulkheads, ObjectProvider<RateLimiterRegistry> rateLimiters,
+                ObjectProvider<TimeLimiterRegistry> timeLimiters) {
+            return ContemplateSettings.of(properties).guard().build(circuitBreakers.getIfAvailable(),
+                    retries.getIfAvailable(), bulkheads.getIfAvailable(), rateLimiters.getIfAvailable(),
+                    timeLimiters.getIfAvailable());
         }
     }
 
@@ -164,10 +207,10 @@ public class ContemplateAutoConfiguration {
                 + " bean to wrap: the application has " + candidates.size() + " of them, " + candidates);
     }
 
-    private static String describe(ContemplateSettings s) {
+    private static String describe(ContemplateSettings s, EngineGuard guard) {
         return "(" + s.agents() + " agents, vote " + (s.voting() != null ? s.voting().name() : "semantic")
                 + ", stopping rule " + s.stoppingRule().name() + ", judge "
                 + (s.aggregator() != null ? s.aggregator().name() : "none") + ", deadline " + s.budget().deadline()
-                + ", mode " + s.mode() + ")";
+                + ", mode " + s.mode() + ", guard " + (guard.isNone() ? "none" : guard) + ")";
     }
 }

@@ -105,6 +105,11 @@ public class ContemplateProperties implements Validator {
      */
     private final Budget budget = new Budget();
 
+    /**
+     * Resilience4j guard rails around the calls to the application's model.
+     */
+    private final Guard guard = new Guard();
+
     /** Creates the properties with their defaults. */
     public ContemplateProperties() {
     }
@@ -264,6 +269,11 @@ public class ContemplateProperties implements Validator {
         return budget;
     }
 
+    /** Returns the guard rails around the calls to the application's model. */
+    public Guard getGuard() {
+        return guard;
+    }
+
     /** Supports these properties only. */
     @Override
     public boolean supports(Class<?> clazz) {
@@ -315,6 +325,82 @@ public class ContemplateProperties implements Validator {
         /** Sets the token limit of each request; null for none. */
         public void setMaxTokens(@Nullable Long maxTokens) {
             this.maxTokens = maxTokens;
+        }
+    }
+
+    /**
+     * The {@code contemplate.guard.*} properties: Resilience4j guard rails around the calls to the application's model
+     * (see {@code EngineGuard}). The retry, circuit breaker, bulkhead, rate limiter and time limiter are the
+     * application's Resilience4j instances of the configured name, taken from its registries (those that
+     * resilience4j-spring-boot3 defines and configures with its {@code resilience4j.*} properties).
+     */
+    public static class Guard {
+
+        /**
+         * Whether to guard the calls to the application's model with Resilience4j: a retry and a circuit breaker
+         * (from the application's RetryRegistry and CircuitBreakerRegistry, or Contemplate's defaults where it has
+         * none), and a bulkhead, rate limiter and time limiter where it has their registries.
+         */
+        private boolean enabled = false;
+
+        /**
+         * Name of the Resilience4j instances taken from the registries (resilience4j.retry.instances.NAME and so on).
+         */
+        private String instance = "contemplate";
+
+        /**
+         * Send a second, identical call for an agent still without an answer after this long (typically the model's
+         * p95 latency); the first answer wins. Unset: no hedging.
+         */
+        private @Nullable Duration hedgeAfter;
+
+        /**
+         * Most extra calls per agent when hedging, 1 to 3 (the k-th after k times hedge-after).
+         */
+        private int maxHedges = 1;
+
+        /** Creates the guard properties with their defaults. */
+        public Guard() {
+        }
+
+        /** Returns whether the calls are guarded. */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** Sets whether the calls are guarded. */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** Returns the name of the Resilience4j instances. */
+        public String getInstance() {
+            return instance;
+        }
+
+        /** Sets the name of the Resilience4j instances. */
+        public void setInstance(String instance) {
+            this.instance = instance;
+        }
+
+        /** Returns the hedging delay, or null for no hedging. */
+        public @Nullable Duration getHedgeAfter() {
+            return hedgeAfter;
+        }
+
+        /** Sets the hedging delay; null for no hedging. */
+        public void setHedgeAfter(@Nullable Duration hedgeAfter) {
+            this.hedgeAfter = hedgeAfter;
+        }
+
+        /** Returns the most extra calls per agent when hedging. */
+        public int getMaxHedges() {
+            return maxHedges;
+        }
+
+        /** Sets the most extra calls per agent when hedging. */
+        public void setMaxHedges(int maxHedges) {
+            this.maxHedges = maxHedges;
         }
     }
 }

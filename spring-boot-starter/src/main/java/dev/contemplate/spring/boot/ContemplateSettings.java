@@ -9,9 +9,17 @@ import dev.contemplate.aggregation.StoppingRules;
 import dev.contemplate.aggregation.Voting;
 import dev.contemplate.aggregation.Votings;
 import dev.contemplate.orchestrator.Budget;
+import dev.contemplate.orchestrator.EngineGuard;
 import dev.contemplate.orchestrator.Mode;
 import dev.contemplate.orchestrator.Scheduling;
 import dev.contemplate.orchestrator.langchain4j.ContemplateBuilder;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,10 +44,11 @@ import org.jspecify.annotations.Nullable;
  * @param scheduling when agents start
  * @param answerOnly whether replies are the answer's display text
  * @param maxInFlight the most calls to the model at once
+ * @param guard the guard rails' settings
  */
 record ContemplateSettings(Mode mode, int agents, double temperature, @Nullable Long seed, int maxTokensPerAgent,
         StoppingRule stoppingRule, @Nullable Voting voting, @Nullable Aggregator aggregator, Budget budget,
-        Scheduling scheduling, boolean answerOnly, int maxInFlight) {
+        Scheduling scheduling, boolean answerOnly, int maxInFlight, Guard guard) {
 
     /** The prefix of every property. */
     static final String PREFIX = "contemplate.";
@@ -86,6 +95,7 @@ record ContemplateSettings(Mode mode, int agents, double temperature, @Nullable 
         Voting voting = voting(sink, properties.getVote(), properties.getExtractor(), extractor);
         Aggregator aggregator = properties.getJudge() == null ? null
                 : spec(sink, "judge", "judge", "judge", properties.getJudge(), Aggregators::parse);
+        Guard guard = guard(sink, properties.getGuard());
         if (!found.isEmpty()) {
             return null;
         }
@@ -95,7 +105,7 @@ record ContemplateSettings(Mode mode, int agents, double temperature, @Nullable 
                 : Scheduling.waves(properties.getWaves());
         return new ContemplateSettings(properties.getMode(), properties.getAgents(), temperature, properties.getSeed(),
                 properties.getMaxTokensPerAgent(), Objects.requireNonNull(rule), voting, aggregator, budget,
-                scheduling, properties.isAnswerOnly(), properties.getMaxInFlight());
+                scheduling, properties.isAnswerOnly(), properties.getMaxInFlight(), Objects.requireNonNull(guard));
     }
 
     /**
@@ -112,11 +122,14 @@ record ContemplateSettings(Mode mode, int agents, double temperature, @Nullable 
         return settings;
     }
 
-    /** Hands every setting to {@code builder} and returns it. */
-    <M> ContemplateBuilder<M> applyTo(ContemplateBuilder<M> builder) {
+    /**
+     * Hands every setting and {@code engineGuard} (built by {@link Guard#build}, or none when the guard is disabled)
+     * to {@code builder} and returns it.
+     */
+    <M> ContemplateBuilder<M> applyTo(ContemplateBuilder<M> builder, EngineGuard engineGuard) {
         builder.mode(mode).agents(agents).temperature(temperature).maxTokensPerAgent(maxTokensPerAgent)
                 .stoppingRule(stoppingRule).budget(budget).scheduling(scheduling).answerOnly(answerOnly)
-                .maxInFlight(maxInFlight);
+                .maxInFlight(maxInFlight).guard(engineGuard);
         if (seed != null) {
             builder.seed(seed);
         }
@@ -127,6 +140,36 @@ record ContemplateSettings(Mode mode, int agents, double temperature, @Nullable 
             builder.aggregator(aggregator);
         }
         return builder;
+    }
+
+    /**
+     * Reads the {@code contemplate.guard.*} properties, reporting each bad value whether or not the guard is enabled;
+     * returns null if one is bad.
+     */
+    private static @Nullable Guard guard(Problems problems, ContemplateProperties.Guard properties) {
+        boolean ok = true;
+        String instance = properties.getInstance();
+        if (instance == null || instance.isBlank()) {
+            problems.report("guard.instance", PREFIX + "guard.instance must name a Resilience4j instance but was "
+                    + (instance == null || instance.isEmpty() ? "empty" : "'" + instance + "'"));
+            ok = false;
+        }
+        Duration hedgeAfter = properties.getHedgeAfter();
+        if (hedgeAfter != null && (hedgeAfter.isNegative() || hedgeAfter.isZero())) {
+            problems.report("guard.hedgeAfter", PREFIX + "guard.hedge-after must be positive but was " + hedgeAfter);
+            ok = false;
+        }
+        int maxHedges = properties.getMaxHedges();
+        if (maxHedges < 1 || maxHedges > 3) {
+            problems.report("guard.maxHedges", PREFIX + "guard.max-hedges must be between 1 and 3 but was "
+                    + maxHedges);
+            ok = false;
+        }
+        if (!ok) {
+            return null;
+        }
+        return new Guard(Objects.requireNonNull(instance),
+                hedgeAfter == null ? null : new EngineGuard.Hedging(hedgeAfter, maxHedges));
     }
 
     private static void atLeastOne(Problems problems, String field, String property, int value) {
@@ -179,5 +222,43 @@ record ContemplateSettings(Mode mode, int agents, double temperature, @Nullable 
             return null;
         }
         return voting;
+    }
+
+    /**
+     * The {@code contemplate.guard.*} settings but {@code enabled}, which decides whether the guard is made.
+     *
+     * @param instance the name of the Resilience4j instances
+     * @param hedging the hedging policy, or null for none
+     */
+    record Guard(String instance, EngineGuard.@Nullable Hedging hedging) {
+
+        /**
+         * Returns the guard made of the registries' instances named {@link #instance()}: the retry and circuit breaker
+         * from their registries, or with {@link EngineGuard#defaultRetryConfig()} and
+         * {@link EngineGuard#defaultCircuitBreakerConfig()} where a registry is null; the bulkhead, rate limiter and
+         * time limiter only where their registry is given; and the hedging policy.
+         */
+        EngineGuard build(@Nullable CircuitBreakerRegistry circuitBreakers, @Nullable RetryRegistry retries,
+                @Nullable BulkheadRegistry bulkheads, @Nullable RateLimiterRegistry rateLimiters,
+                @Nullable TimeLimiterRegistry timeLimiters) {
+            EngineGuard.Builder guard = EngineGuard.builder()
+                    .retry(retries != null ? retries.retry(instance)
+                            : Retry.of(instance, EngineGuard.defaultRetryConfig()))
+                    .circuitBreaker(circuitBreakers != null ? circuitBreakers.circuitBreaker(instance)
+                            : CircuitBreaker.of(instance, EngineGuard.defaultCircuitBreakerConfig()));
+            if (bulkheads != null) {
+                guard.bulkhead(bulkheads.bulkhead(instance));
+            }
+            if (rateLimiters != null) {
+                guard.rateLimiter(rateLimiters.rateLimiter(instance));
+            }
+            if (timeLimiters != null) {
+                guard.timeLimiter(timeLimiters.timeLimiter(instance));
+            }
+            if (hedging != null) {
+                guard.hedging(hedging.delay(), hedging.maxHedges());
+            }
+            return guard.build();
+        }
     }
 }

@@ -42,10 +42,12 @@ class ConfigurationMetadataTest {
                 "contemplate.temperature", "contemplate.seed", "contemplate.max-tokens-per-agent", "contemplate.waves",
                 "contemplate.answer-only", "contemplate.max-in-flight", "contemplate.chat-model-bean",
                 "contemplate.streaming-chat-model-bean", "contemplate.budget.deadline",
-                "contemplate.budget.max-tokens");
+                "contemplate.budget.max-tokens", "contemplate.guard.enabled", "contemplate.guard.instance",
+                "contemplate.guard.hedge-after", "contemplate.guard.max-hedges");
         assertThat(properties.values()).allSatisfy(p -> assertThat((String) p.get("description")).isNotBlank());
         assertThat(properties.get("contemplate.mode").get("type")).isEqualTo("dev.contemplate.orchestrator.Mode");
         assertThat(properties.get("contemplate.budget.deadline").get("type")).isEqualTo("java.time.Duration");
+        assertThat(properties.get("contemplate.guard.hedge-after").get("type")).isEqualTo("java.time.Duration");
     }
 
     @Test
@@ -58,16 +60,19 @@ class ConfigurationMetadataTest {
                 defaults.put(name, p.get("defaultValue"));
             }
         });
-        assertThat(defaults).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "contemplate.enabled", false,
-                "contemplate.mode", "contemplate",
-                "contemplate.agents", 5,
-                "contemplate.stopping-rule", "beta:0.95",
-                "contemplate.temperature", 0.7,
-                "contemplate.max-tokens-per-agent", 1024,
-                "contemplate.answer-only", false,
-                "contemplate.max-in-flight", 16,
-                "contemplate.budget.deadline", "60s"));
+        assertThat(defaults).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                Map.entry("contemplate.enabled", false),
+                Map.entry("contemplate.mode", "contemplate"),
+                Map.entry("contemplate.agents", 5),
+                Map.entry("contemplate.stopping-rule", "beta:0.95"),
+                Map.entry("contemplate.temperature", 0.7),
+                Map.entry("contemplate.max-tokens-per-agent", 1024),
+                Map.entry("contemplate.answer-only", false),
+                Map.entry("contemplate.max-in-flight", 16),
+                Map.entry("contemplate.budget.deadline", "60s"),
+                Map.entry("contemplate.guard.enabled", false),
+                Map.entry("contemplate.guard.instance", "contemplate"),
+                Map.entry("contemplate.guard.max-hedges", 1)));
     }
 
     @Test

@@ -183,6 +183,8 @@ class ContemplatePropertiesTest {
         "contemplate.waves=0                  | contemplate.waves must be >= 1 but was 0",
         "contemplate.budget.deadline=0s       | contemplate.budget.deadline must be positive but was PT0S",
         "contemplate.budget.max-tokens=0      | contemplate.budget.max-tokens must be >= 1 but was 0",
+        "contemplate.guard.max-hedges=4       | contemplate.guard.max-hedges must be between 1 and 3 but was 4",
+        "contemplate.guard.hedge-after=-5s    | contemplate.guard.hedge-after must be positive but was PT-5S",
         "contemplate.mode=sometimes           | Failed to bind properties under 'contemplate.mode'",
         "contemplate.agents=many              | Failed to bind properties under 'contemplate.agents'",
     })

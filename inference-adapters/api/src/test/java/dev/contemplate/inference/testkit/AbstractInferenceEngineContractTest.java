@@ -7,6 +7,8 @@ import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.InferenceException;
+import dev.contemplate.inference.Metering;
+import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.inference.UnsupportedCapabilityException;
 import java.time.Duration;
 import java.util.List;
@@ -70,6 +72,31 @@ public abstract class AbstractInferenceEngineContractTest {
         assertThat(g.text()).isEqualTo(joined).isNotEmpty();
         if (engine.capabilities().tokenStreaming()) {
             assertThat(events.size() - 1).as("deltas of a token-streaming engine").isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void reportsWhatTheStreamSpentSoFarCumulativelyAndNeverMoreThanTheFinalCount() {
+        List<GenerationEvent> events = engine.stream(request()).collectList().block(GUARD);
+        assertThat(events).isNotNull().isNotEmpty();
+        Generation g = ((GenerationEvent.Completed) events.get(events.size() - 1)).generation();
+        List<GenerationEvent.TextDelta> deltas = events.subList(0, events.size() - 1).stream()
+                .map(GenerationEvent.TextDelta.class::cast).toList();
+        TokenUsage previous = TokenUsage.ZERO;
+        for (GenerationEvent.TextDelta d : deltas) {
+            if (d.metering() == Metering.UNREPORTED) {
+                assertThat(d.usage()).as("an unreported delta carries no count").isEqualTo(TokenUsage.ZERO);
+                continue;
+            }
+            // a count so far: it grows with each delta, the prompt is counted from the first, and an exact count
+            // never passes the completion's (an estimate may, a little, which the orchestrator corrects)
+            assertThat(d.usage().outputTokens()).as("output so far").isGreaterThan(previous.outputTokens());
+            assertThat(d.usage().inputTokens()).as("prompt").isPositive();
+            if (d.metering() == Metering.EXACT) {
+                assertThat(d.usage().outputTokens()).isLessThanOrEqualTo(g.usage().outputTokens());
+                assertThat(d.usage().inputTokens()).isEqualTo(g.usage().inputTokens());
+            }
+            previous = d.usage();
         }
     }
 

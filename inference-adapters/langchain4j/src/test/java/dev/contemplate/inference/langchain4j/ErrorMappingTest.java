@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.InferenceException;
 import dev.contemplate.inference.PermanentInferenceException;
+import dev.contemplate.inference.RateLimitedException;
 import dev.contemplate.inference.SamplingParameters;
 import dev.contemplate.inference.TransientInferenceException;
 import dev.contemplate.inference.langchain4j.internal.ErrorMapper;
@@ -69,6 +70,8 @@ class ErrorMappingTest {
                         assertThat(((InferenceException) e).engine()).isEqualTo("mapped");
                         assertThat(((InferenceException) e).isRetryable()).isEqualTo(transientError);
                         assertThat(e).hasMessageStartingWith("mapped: ").hasMessageContaining("HTTP " + status);
+                        // a rate limit is told apart, so that a retry can wait as long as the provider asks
+                        assertThat(e instanceof RateLimitedException).isEqualTo(status == 429);
                     })
                     .verify(GUARD);
         }
@@ -113,6 +116,7 @@ class ErrorMappingTest {
                 ? TransientInferenceException.class : PermanentInferenceException.class);
         assertThat(mapped.engine()).isEqualTo("engine-x");
         assertThat(mapped).hasCause(error);
+        assertThat(mapped instanceof RateLimitedException).isEqualTo(error instanceof RateLimitException);
     }
 
     @Test
