@@ -144,14 +144,10 @@ public record Team(List<Agent> agents) {
             }
             List<Agent> agents = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
-                SamplingParameters.Builder p = base.toBuilder().temperature(temperatures.get(i % temperatures.size()));
-                if (seed.isPresent()) {
-                    p.seed(seed.getAsLong() + i);
-                } else {
-                    p.noSeed();
-                }
+                SamplingParameters p = base.toBuilder().temperature(temperatures.get(i % temperatures.size()))
+                        .build().withSeed(seed).forMember(i);
                 agents.add(new Agent(idPrefix + (i + 1), i, personas.get(i % personas.size()),
-                        styles.get(i % styles.size()), p.build(), Optional.empty(), weights.get(i % weights.size())));
+                        styles.get(i % styles.size()), p, Optional.empty(), weights.get(i % weights.size())));
             }
             return new Team(agents);
         }

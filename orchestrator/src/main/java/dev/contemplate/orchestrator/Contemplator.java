@@ -338,8 +338,9 @@ public final class Contemplator {
 
         /**
          * Retries each agent's generation on every engine with a Resilience4j {@link Retry}: shorthand for a
-         * {@link #guard guard} holding only this retry, for the engines set when {@link #build()} runs (configure it
-         * to retry only retryable errors, e.g. {@link EngineGuard#defaultRetryConfig()}). Default: no retry.
+         * {@link #guard guard} holding only this retry, for each engine known when {@link #build()} runs that has no
+         * guard of its own (an engine with a guard retries as its guard says). Configure it to retry only retryable
+         * errors, e.g. with {@link EngineGuard#defaultRetryConfig()}. Default: no retry.
          */
         public Builder retry(Retry value) {
             this.retry = Objects.requireNonNull(value, "retry");

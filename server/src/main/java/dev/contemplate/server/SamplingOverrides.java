@@ -96,7 +96,7 @@ public record SamplingOverrides(OptionalDouble temperature, OptionalDouble topP,
         maxTokens.ifPresent(b::maxTokens);
         stop.ifPresent(b::stop);
         if (seed.isPresent()) {
-            b.seed(seed.getAsLong() + offset);
+            return b.build().withSeed(seed).forMember(offset);
         }
         return b.build();
     }

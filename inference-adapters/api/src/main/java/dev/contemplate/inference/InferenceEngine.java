@@ -1,6 +1,5 @@
 package dev.contemplate.inference;
 
-import java.util.OptionalLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -65,13 +64,8 @@ public interface InferenceEngine extends AutoCloseable {
         if (n < 1) {
             throw new IllegalArgumentException("n must be >= 1 but was " + n);
         }
-        return Flux.range(0, n).flatMap(i -> {
-            OptionalLong seed = request.sampling().seed();
-            GenerationRequest r = seed.isPresent()
-                    ? request.withSampling(request.sampling().withSeed(OptionalLong.of(seed.getAsLong() + i)))
-                    : request;
-            return generate(r).map(g -> g.withIndex(i));
-        }, n);
+        return Flux.range(0, n).flatMap(i -> generate(request.withSampling(request.sampling().forMember(i)))
+                .map(g -> g.withIndex(i)), n);
     }
 
     /** Releases the engine's resources (threads, native memory, connections). Idempotent. Does not throw. */

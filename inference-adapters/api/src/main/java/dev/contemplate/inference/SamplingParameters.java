@@ -75,6 +75,22 @@ public record SamplingParameters(double temperature, double topP, int topK, int 
         return new SamplingParameters(temperature, topP, topK, maxTokens, stop, newSeed);
     }
 
+    /**
+     * Returns the parameters of member {@code i} of a group that shares these parameters (sample {@code i} of
+     * {@link InferenceEngine#sample}, agent {@code i} of a team): the seed becomes {@code seed + i}, so that the members
+     * differ and each is reproducible; unseeded parameters are returned unchanged. This is the project's one seeding
+     * rule.
+     *
+     * @param i the member's index, 0 or more
+     * @throws IllegalArgumentException if {@code i} is negative
+     */
+    public SamplingParameters forMember(int i) {
+        if (i < 0) {
+            throw new IllegalArgumentException("member index must be >= 0 but was " + i);
+        }
+        return seed.isPresent() && i != 0 ? withSeed(OptionalLong.of(seed.getAsLong() + i)) : this;
+    }
+
     /** Builds {@link SamplingParameters}; {@link #build()} validates. Not thread-safe. */
     public static final class Builder {
         private double temperature = 1.0;

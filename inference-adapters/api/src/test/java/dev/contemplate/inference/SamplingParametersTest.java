@@ -25,6 +25,18 @@ class SamplingParametersTest {
     }
 
     @Test
+    void memberIOfASeededGroupSamplesWithSeedPlusIAndAnUnseededGroupStaysUnseeded() {
+        SamplingParameters seeded = SamplingParameters.builder().temperature(0.7).seed(40).build();
+        assertThat(seeded.forMember(0)).isEqualTo(seeded);
+        assertThat(seeded.forMember(2).seed()).hasValue(42);
+        assertThat(seeded.forMember(2).temperature()).isEqualTo(0.7);
+        SamplingParameters unseeded = SamplingParameters.builder().noSeed().build();
+        assertThat(unseeded.forMember(5)).isEqualTo(unseeded);
+        assertThatThrownBy(() -> seeded.forMember(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-1");
+    }
+
+    @Test
     void builderRoundTrips() {
         SamplingParameters p = SamplingParameters.builder().temperature(0.7).topP(0.9).topK(5).maxTokens(12)
                 .stop(List.of("\n")).seed(3).build();

@@ -1,6 +1,7 @@
 package dev.contemplate.inference.langchain4j;
 
 import dev.contemplate.inference.EngineCapabilities;
+import dev.contemplate.inference.EngineClosedException;
 import dev.contemplate.inference.Generation;
 import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.GenerationRequest;
@@ -21,7 +22,6 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -211,7 +211,7 @@ public final class LangChain4jEngine implements InferenceEngine {
         Objects.requireNonNull(request, "request");
         return Flux.defer(() -> {
             if (closed.get()) {
-                return Flux.error(new PermanentInferenceException(name, "engine is closed", null));
+                return Flux.error(new EngineClosedException(name, null));
             }
             ChatRequest chatRequest;
             try {
@@ -258,10 +258,7 @@ public final class LangChain4jEngine implements InferenceEngine {
     }
 
     private static GenerationRequest sampleRequest(GenerationRequest request, int i) {
-        OptionalLong seed = request.sampling().seed();
-        return seed.isPresent()
-                ? request.withSampling(request.sampling().withSeed(OptionalLong.of(seed.getAsLong() + i)))
-                : request;
+        return request.withSampling(request.sampling().forMember(i));
     }
 
     /** Returns how many generations hold a connection or a thread right now. */

@@ -2,6 +2,7 @@ package dev.contemplate.inference.onnx;
 
 import ai.onnxruntime.OrtSession;
 import dev.contemplate.inference.EngineCapabilities;
+import dev.contemplate.inference.EngineClosedException;
 import dev.contemplate.inference.Generation;
 import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.GenerationRequest;
@@ -233,14 +234,14 @@ public final class OnnxEngine implements InferenceEngine {
 
     /** The error of a request that meets a closed engine. */
     private PermanentInferenceException closedError(Throwable cause) {
-        return new PermanentInferenceException(name, "the engine is closed", cause);
+        return new EngineClosedException(name, cause);
     }
 
     /** Prepares a job on the subscribing thread, registers its cancellation and submits it; never blocks. */
     private void start(GenerationRequest request, int n, boolean streaming, Job.Listener listener,
             Consumer<Throwable> error, Consumer<Disposable> onCancel) {
         if (scheduler.isClosing()) {
-            error.accept(new PermanentInferenceException(name, "the engine is closed", null));
+            error.accept(new EngineClosedException(name, null));
             return;
         }
         int[] prompt;
@@ -260,7 +261,7 @@ public final class OnnxEngine implements InferenceEngine {
         onCancel.accept(job::cancel);
         if (!scheduler.submit(job)) {
             error.accept(scheduler.isClosing()
-                    ? new PermanentInferenceException(name, "the engine is closed", null)
+                    ? new EngineClosedException(name, null)
                     : new TransientInferenceException(name, "the admission queue is full ("
                             + stats().queuedRequests() + " requests waiting); retry later", null));
         }

@@ -1,6 +1,7 @@
 package dev.contemplate.inference.simulated;
 
 import dev.contemplate.inference.EngineCapabilities;
+import dev.contemplate.inference.EngineClosedException;
 import dev.contemplate.inference.FinishReason;
 import dev.contemplate.inference.Generation;
 import dev.contemplate.inference.GenerationEvent;
@@ -175,7 +176,7 @@ public final class SimulatedEngine implements InferenceEngine {
         Objects.requireNonNull(request, "request");
         return Flux.defer(() -> {
             if (closed.get()) {
-                return Flux.error(new PermanentInferenceException(name, "engine is closed", null));
+                return Flux.error(new EngineClosedException(name, null));
             }
             Plan plan;
             try {
@@ -372,7 +373,7 @@ public final class SimulatedEngine implements InferenceEngine {
                 })
                 .takeUntilOther(closing.asMono())
                 .concatWith(Flux.defer(() -> completedFlag.get() ? Flux.empty()
-                        : Flux.error(new PermanentInferenceException(name, "engine is closed", null))))
+                        : Flux.error(new EngineClosedException(name, null))))
                 .doOnSubscribe(sub -> {
                     started.incrementAndGet();
                     maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);

@@ -1,9 +1,9 @@
 package dev.contemplate.inference.langchain4j.internal;
 
+import dev.contemplate.inference.EngineClosedException;
 import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.InferenceException;
 import dev.contemplate.inference.Metering;
-import dev.contemplate.inference.PermanentInferenceException;
 import dev.contemplate.inference.TransientInferenceException;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -81,7 +81,7 @@ public final class BlockingCall implements CallRegistry.Call {
             } catch (RejectedExecutionException e) {
                 call.releaseIfNotStarted();
                 InferenceException error = registry.isClosed() || scheduler.isDisposed()
-                        ? new PermanentInferenceException(engine, "engine is closed", e)
+                        ? new EngineClosedException(engine, e)
                         : new TransientInferenceException(engine, "no thread free for a blocking call", e);
                 call.end(error);
             }

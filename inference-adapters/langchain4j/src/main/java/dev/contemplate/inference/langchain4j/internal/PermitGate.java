@@ -1,5 +1,6 @@
 package dev.contemplate.inference.langchain4j.internal;
 
+import dev.contemplate.inference.EngineClosedException;
 import dev.contemplate.inference.PermanentInferenceException;
 import dev.contemplate.inference.TransientInferenceException;
 import java.util.ArrayDeque;
@@ -161,7 +162,7 @@ public final class PermitGate {
     }
 
     private PermanentInferenceException closedError() {
-        return new PermanentInferenceException(engine, "engine is closed", null);
+        return new EngineClosedException(engine, null);
     }
 
     private static final class Waiter {
