@@ -123,8 +123,9 @@ public sealed interface AgentOutcome {
     }
 
     /**
-     * Not run: its engine's guard refused the call, and the contemplation went on with fewer agents
-     * ({@link Verdict#degraded()}).
+     * Not run: its engine's guard refused the call before any attempt reached the engine, and the contemplation went
+     * on with fewer agents ({@link Verdict#degraded()}). An agent refused after an attempt ran (a retry or a hedge that
+     * an opened circuit stopped) is {@link Failed}, with the refusal as its cause and what it spent.
      *
      * @param agentId the agent
      * @param cause the refusal: Resilience4j's {@code CallNotPermittedException} (open circuit breaker),

@@ -27,6 +27,7 @@ final class AgentMeter {
     private final AtomicLong input = new AtomicLong();
     private final AtomicLong output = new AtomicLong();
     private final AtomicInteger deltas = new AtomicInteger();
+    private final AtomicInteger attempts = new AtomicInteger();
     private volatile boolean estimated;
 
     /**
@@ -51,9 +52,15 @@ final class AgentMeter {
         void spent(long tokens, boolean streaming);
     }
 
-    /** Starts metering one attempt. */
+    /** Starts metering one attempt: a call that reached the engine. */
     Attempt attempt() {
+        attempts.incrementAndGet();
         return new Attempt();
+    }
+
+    /** Returns whether a call of this agent reached the engine (a guard may refuse every one). */
+    boolean ran() {
+        return attempts.get() > 0;
     }
 
     /** Returns what every attempt spent so far. */

@@ -193,10 +193,18 @@ final class ContemplationRun {
             events.add(new ContemplationEvent.AgentFailed(id, f.cause(), now));
             probeOf(id).failed(f.cause(), agentSpent);
         } else if (signal instanceof Signal.Shed sh) {
-            cut(agentSpent, metering);
-            outcomes.put(id, new AgentOutcome.Shed(id, sh.cause()));
-            events.add(new ContemplationEvent.AgentShed(id, sh.cause(), now));
-            probeOf(id).shed(sh.cause());
+            if (r != null && r.meter().ran()) {
+                // refused after it ran (a retry or hedge the opened breaker stopped): a failure that spent tokens
+                cut(agentSpent, metering);
+                outcomes.put(id, new AgentOutcome.Failed(id, sh.cause(), Optional.empty(), agentSpent, metering,
+                        latency));
+                events.add(new ContemplationEvent.AgentFailed(id, sh.cause(), now));
+                probeOf(id).failed(sh.cause(), agentSpent);
+            } else {
+                outcomes.put(id, new AgentOutcome.Shed(id, sh.cause()));
+                events.add(new ContemplationEvent.AgentShed(id, sh.cause(), now));
+                probeOf(id).shed(sh.cause());
+            }
         }
         decideStop();
         if (stopReason != null) {

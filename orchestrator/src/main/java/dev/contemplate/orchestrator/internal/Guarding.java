@@ -79,7 +79,7 @@ public final class Guarding {
             AtomicInteger failed = new AtomicInteger();
             AtomicReference<Throwable> first = new AtomicReference<>();
             // the first answer wins and cancels the others; an error a hedge cannot help (a refusal, a bad request)
-            // ends it at once; otherwise it fails when every call failed, with the first call's error
+            // ends it at once; otherwise it fails when every call failed, with the error that arrived first
             return Flux.merge(calls)
                     .filter(a -> {
                         if (a.error() == null) {
