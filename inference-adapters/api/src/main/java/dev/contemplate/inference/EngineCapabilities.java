@@ -5,12 +5,9 @@ package dev.contemplate.inference;
  *
  * @param tokenStreaming whether text arrives token by token (otherwise in one delta at the end)
  * @param seeds whether {@link SamplingParameters#seed()} is honoured, so that the same seed reproduces a sample
- * @param sharedPrefixSampling whether {@link InferenceEngine#sample(GenerationRequest, int)} computes the prompt once
- *     for all samples (batching or prefix caching) rather than sending n independent requests
  * @param maxConcurrentSequences how many sequences the engine runs at once; larger demand queues (bounded) or fails
  */
-public record EngineCapabilities(boolean tokenStreaming, boolean seeds, boolean sharedPrefixSampling,
-        int maxConcurrentSequences) {
+public record EngineCapabilities(boolean tokenStreaming, boolean seeds, int maxConcurrentSequences) {
 
     /**
      * Validates the components.

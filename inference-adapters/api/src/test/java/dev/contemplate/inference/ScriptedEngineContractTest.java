@@ -43,6 +43,12 @@ class ScriptedEngineContractTest extends AbstractInferenceEngineContractTest {
         return GenerationRequest.of("fail", SamplingParameters.defaults());
     }
 
+    /** Every subscription that reaches the scripted engine plays one script. */
+    @Override
+    protected long generationsStarted() {
+        return scripted.started();
+    }
+
     @Override
     protected void assertGenerationStoppedAfterCancel() {
         assertThat(scripted.cancelled()).isEqualTo(1);

@@ -161,7 +161,7 @@ public final class ScriptedEngine implements InferenceEngine {
 
     @Override
     public EngineCapabilities capabilities() {
-        return new EngineCapabilities(true, seeds, false, maxConcurrent);
+        return new EngineCapabilities(true, seeds, maxConcurrent);
     }
 
     @Override

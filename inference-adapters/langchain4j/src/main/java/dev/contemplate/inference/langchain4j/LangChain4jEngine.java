@@ -20,13 +20,10 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -39,7 +36,6 @@ import reactor.core.scheduler.Schedulers;
  * try (LangChain4jEngine engine = LangChain4jEngine.builder(model)
  *         .name("vllm")
  *         .maxInFlight(32)
- *         .prefixWarmup(Duration.ofMillis(150))
  *         .build()) {
  *     engine.sample(GenerationRequest.of("What is 17 * 23?", SamplingParameters.defaults()), 8)
  *             .doOnNext(g -> System.out.println(g.index() + ": " + g.text()))
@@ -116,8 +112,6 @@ public final class LangChain4jEngine implements InferenceEngine {
     private final PermitGate gate;
     private final CallRegistry registry;
     private final @Nullable Scheduler blockingScheduler;
-    private final @Nullable Duration prefixWarmup;
-    private final Scheduler timer;
     private final EngineCapabilities capabilities;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -155,10 +149,7 @@ public final class LangChain4jEngine implements InferenceEngine {
         // tasks cancelled while queued that the executor has not dropped yet
         this.blockingScheduler = chatModel == null ? null
                 : Schedulers.newBoundedElastic(threads, 2 * b.maxInFlight, "contemplate-" + name, 60, true);
-        this.prefixWarmup = b.prefixWarmup;
-        this.timer = b.timer;
-        this.capabilities = new EngineCapabilities(streamingModel != null, seeds, prefixWarmup != null,
-                b.maxInFlight);
+        this.capabilities = new EngineCapabilities(streamingModel != null, seeds, b.maxInFlight);
     }
 
     /**
@@ -189,8 +180,7 @@ public final class LangChain4jEngine implements InferenceEngine {
 
     /**
      * Returns what this engine can do: token streaming for a streaming model, seeds as {@link SeedSupport}
-     * resolved, shared-prefix sampling when {@link Builder#prefixWarmup(Duration)} is on, and
-     * {@link Builder#maxInFlight(int)} concurrent sequences.
+     * resolved, and {@link Builder#maxInFlight(int)} concurrent sequences.
      */
     @Override
     public EngineCapabilities capabilities() {
@@ -224,41 +214,6 @@ public final class LangChain4jEngine implements InferenceEngine {
                     : BlockingCall.flux(name, Objects.requireNonNull(chatModel), chatRequest, responses, permit,
                             registry, Objects.requireNonNull(blockingScheduler)));
         });
-    }
-
-    /**
-     * Generates {@code n} samples; sample {@code i} uses seed {@code seed + i} when the request has a seed.
-     * Without {@link Builder#prefixWarmup(Duration)} the {@code n} requests start together. With it, the first
-     * request starts alone and the other {@code n - 1} start when it delivers its first token or when the warmup
-     * delay has passed, whichever comes first, so that a server with automatic prefix caching (vLLM, SGLang)
-     * computes the shared prompt once and the other samples reuse it.
-     */
-    @Override
-    public Flux<Generation> sample(GenerationRequest request, int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("n must be >= 1 but was " + n);
-        }
-        Objects.requireNonNull(request, "request");
-        Duration warmup = prefixWarmup;
-        if (warmup == null || n == 1) {
-            return InferenceEngine.super.sample(request, n);
-        }
-        return Flux.defer(() -> {
-            Sinks.Empty<Void> firstStarted = Sinks.empty();
-            Flux<Generation> first = stream(sampleRequest(request, 0))
-                    .doOnNext(e -> firstStarted.tryEmitEmpty())
-                    .doFinally(signal -> firstStarted.tryEmitEmpty())
-                    .ofType(GenerationEvent.Completed.class)
-                    .map(c -> c.generation().withIndex(0));
-            Mono<Void> go = Mono.firstWithSignal(firstStarted.asMono(), Mono.delay(warmup, timer).then());
-            Flux<Generation> rest = go.thenMany(Flux.range(1, n - 1)
-                    .flatMap(i -> generate(sampleRequest(request, i)).map(g -> g.withIndex(i)), n - 1));
-            return Flux.merge(first, rest);
-        });
-    }
-
-    private static GenerationRequest sampleRequest(GenerationRequest request, int i) {
-        return request.withSampling(request.sampling().forMember(i));
     }
 
     /** Returns how many generations hold a connection or a thread right now. */
@@ -299,8 +254,6 @@ public final class LangChain4jEngine implements InferenceEngine {
         private SeedSupport seedSupport = SeedSupport.DETECT;
         private TopKSupport topKSupport = TopKSupport.DETECT;
         private TokenCountEstimator tokenCountEstimator = new CharacterTokenEstimator();
-        private @Nullable Duration prefixWarmup;
-        private Scheduler timer = Schedulers.parallel();
         private boolean logprobs;
 
         private Builder(@Nullable ChatModel chatModel, @Nullable StreamingChatModel streamingModel) {
@@ -403,24 +356,6 @@ public final class LangChain4jEngine implements InferenceEngine {
         }
 
         /**
-         * Turns on prefix warmup for {@link LangChain4jEngine#sample(GenerationRequest, int)}: the first sample's
-         * request goes out alone, the rest follow after {@code delay} or as soon as the first one delivers a
-         * token, whichever comes first. Use it with servers that cache prompt prefixes automatically (vLLM,
-         * SGLang), so the shared prompt is prefilled once. Off by default (the samples start together).
-         *
-         * @param delay the longest wait, positive
-         * @return this builder
-         */
-        public Builder prefixWarmup(Duration delay) {
-            Objects.requireNonNull(delay, "delay");
-            if (delay.isNegative() || delay.isZero()) {
-                throw new IllegalArgumentException("prefixWarmup must be positive but was " + delay);
-            }
-            this.prefixWarmup = delay;
-            return this;
-        }
-
-        /**
          * Sets whether every request asks the provider for per-token log-probabilities, so that generations report
          * them in {@link Generation#logprobs()} (default false). It sets the {@code logprobs} field of OpenAI's
          * chat completions request, which the OpenAI API and OpenAI-compatible servers (vLLM, SGLang) honour, so it
@@ -432,18 +367,6 @@ public final class LangChain4jEngine implements InferenceEngine {
          */
         public Builder logprobs(boolean value) {
             this.logprobs = value;
-            return this;
-        }
-
-        /**
-         * Sets the scheduler that times the prefix warmup delay (default {@link Schedulers#parallel()}; a
-         * virtual-time scheduler in tests). It only runs timers, never model calls.
-         *
-         * @param value the scheduler
-         * @return this builder
-         */
-        public Builder timer(Scheduler value) {
-            this.timer = Objects.requireNonNull(value, "timer");
             return this;
         }
 

@@ -9,6 +9,7 @@ import dev.contemplate.inference.Metering;
 import dev.contemplate.inference.PermanentInferenceException;
 import dev.contemplate.inference.SamplingParameters;
 import dev.contemplate.inference.TokenUsage;
+import dev.contemplate.inference.langchain4j.testkit.OpenAiTestServer;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
@@ -97,14 +98,14 @@ class BlockingEngineTest {
             Disposable running = engine.generate(GenerationRequest.of("hang", SamplingParameters.defaults()))
                     .subscribe();
             server.awaitRequests(1);
-            OpenAiTestServer.await(() -> server.exchanges().get(0).writes > 0, "the server to start answering");
+            OpenAiTestServer.await(() -> server.exchanges().get(0).writes() > 0, "the server to start answering");
 
             running.dispose();
 
             OpenAiTestServer.Exchange aborted = server.awaitClientClosedEarly();
-            assertThat(aborted.prompt).isEqualTo("hang");
-            assertThat(aborted.finished).isFalse();
-            assertThat(aborted.writes).isLessThan(aborted.plannedWrites);
+            assertThat(aborted.prompt()).isEqualTo("hang");
+            assertThat(aborted.finished()).isFalse();
+            assertThat(aborted.writes()).isLessThan(aborted.plannedWrites());
             OpenAiTestServer.await(() -> engine.inFlight() == 0, "the engine's only slot to be free");
             // the single thread serves the next call
             Generation next = engine.generate(GenerationRequest.of("question", SamplingParameters.defaults()))

@@ -9,6 +9,7 @@ import dev.contemplate.inference.RateLimitedException;
 import dev.contemplate.inference.SamplingParameters;
 import dev.contemplate.inference.TransientInferenceException;
 import dev.contemplate.inference.langchain4j.internal.ErrorMapper;
+import dev.contemplate.inference.langchain4j.testkit.OpenAiTestServer;
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.InternalServerException;

@@ -8,6 +8,7 @@ import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.SamplingParameters;
 import dev.contemplate.inference.TokenLogprobs;
+import dev.contemplate.inference.langchain4j.testkit.OpenAiTestServer;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;

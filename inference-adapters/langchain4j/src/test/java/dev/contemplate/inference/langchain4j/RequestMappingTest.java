@@ -10,6 +10,7 @@ import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.Message;
 import dev.contemplate.inference.SamplingParameters;
 import dev.contemplate.inference.UnsupportedCapabilityException;
+import dev.contemplate.inference.langchain4j.testkit.OpenAiTestServer;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ChatMessageType;
@@ -265,7 +266,6 @@ class RequestMappingTest {
         assertThatThrownBy(() -> builder.maxInFlight(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.maxQueued(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.blockingThreads(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> builder.prefixWarmup(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.name(" ")).isInstanceOf(IllegalArgumentException.class);
         try (LangChain4jEngine engine = builder.build()) {
             assertThatThrownBy(() -> engine.sample(GenerationRequest.of("q", SamplingParameters.defaults()), 0))

@@ -10,6 +10,7 @@ import dev.contemplate.inference.PermanentInferenceException;
 import dev.contemplate.inference.SamplingParameters;
 import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.inference.TransientInferenceException;
+import dev.contemplate.inference.langchain4j.testkit.OpenAiTestServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -73,9 +74,9 @@ class StreamingEngineTest {
             server.openGate();
 
             OpenAiTestServer.Exchange closed = server.awaitClientClosedEarly();
-            assertThat(closed.prompt).isEqualTo("gated long");
-            assertThat(closed.finished).isFalse();
-            assertThat(closed.writes).isLessThan(closed.plannedWrites);
+            assertThat(closed.prompt()).isEqualTo("gated long");
+            assertThat(closed.finished()).isFalse();
+            assertThat(closed.writes()).isLessThan(closed.plannedWrites());
             OpenAiTestServer.await(() -> engine.inFlight() == 0, "the engine to let the stream go");
             assertThat(received).isEmpty();
         }
@@ -137,7 +138,7 @@ class StreamingEngineTest {
             server.openGate();
             OpenAiTestServer.await(() -> engine.inFlight() == 0, "the first generation to end");
             assertThat(engine.generate(QUESTION).block(GUARD)).isNotNull();
-            assertThat(server.exchanges()).extracting(e -> e.prompt).containsExactly("gated", "question");
+            assertThat(server.exchanges()).extracting(e -> e.prompt()).containsExactly("gated", "question");
             first.dispose();
         }
     }
@@ -152,7 +153,7 @@ class StreamingEngineTest {
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(PermanentInferenceException.class)
                         .hasMessageContaining("closing"))
                 .verify(GUARD);
-        assertThat(server.awaitClientClosedEarly().prompt).isEqualTo("hang");
+        assertThat(server.awaitClientClosedEarly().prompt()).isEqualTo("hang");
         assertThat(engine.inFlight()).isZero();
     }
 }

@@ -1,5 +1,6 @@
 package dev.contemplate.inference.langchain4j;
 
+import dev.contemplate.inference.langchain4j.testkit.OpenAiTestServer;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import java.time.Duration;

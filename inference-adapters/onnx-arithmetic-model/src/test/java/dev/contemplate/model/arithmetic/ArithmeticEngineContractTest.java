@@ -51,6 +51,12 @@ class ArithmeticEngineContractTest extends AbstractInferenceEngineContractTest {
                 SamplingParameters.defaults());
     }
 
+    /** Each generated sequence is admitted into the batch once. */
+    @Override
+    protected long generationsStarted() {
+        return onnx.stats().admitted();
+    }
+
     @Override
     protected void assertGenerationStoppedAfterCancel() {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

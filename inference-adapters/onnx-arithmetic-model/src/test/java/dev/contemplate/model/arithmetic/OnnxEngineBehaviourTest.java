@@ -395,7 +395,6 @@ class OnnxEngineBehaviourTest {
         var caps = engine.capabilities();
         assertThat(caps.tokenStreaming()).isTrue();
         assertThat(caps.seeds()).isTrue();
-        assertThat(caps.sharedPrefixSampling()).isTrue();
         assertThat(caps.maxConcurrentSequences()).isEqualTo(32);
         assertThat(engine.name()).isEqualTo("behaviour");
     }

@@ -8,16 +8,15 @@ import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.InferenceException;
-import dev.contemplate.inference.Metering;
 import dev.contemplate.inference.PermanentInferenceException;
-import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.inference.TransientInferenceException;
+import dev.contemplate.inference.onnx.internal.DecodeLoop;
 import dev.contemplate.inference.onnx.internal.Job;
+import dev.contemplate.inference.onnx.internal.ModelLoader;
 import dev.contemplate.inference.onnx.internal.OrtModel;
-import dev.contemplate.inference.onnx.internal.Scheduler;
-import java.io.IOException;
+import dev.contemplate.inference.onnx.internal.PromptEncoder;
+import dev.contemplate.inference.onnx.internal.SinkListener;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -31,6 +30,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -67,9 +67,9 @@ public final class OnnxEngine implements InferenceEngine {
     private final int contextLength;
     private final int maxRows;
     private final Tokenizer tokenizer;
-    private final PromptTemplate template;
-    private final Scheduler scheduler;
-    private final reactor.core.scheduler.Scheduler delivery;
+    private final PromptEncoder encoder;
+    private final DecodeLoop loop;
+    private final Scheduler delivery;
     private final EngineCapabilities capabilities;
     private final SplittableRandom seeds = new SplittableRandom();
     private final AtomicLong seedCounter = new AtomicLong();
@@ -80,12 +80,12 @@ public final class OnnxEngine implements InferenceEngine {
         this.contextLength = b.contextLength > 0 ? b.contextLength : config.maxContext();
         this.maxRows = b.maxBatchRows;
         this.tokenizer = Objects.requireNonNull(b.tokenizer);
-        this.template = b.promptTemplate;
-        this.capabilities = new EngineCapabilities(true, true, true, maxRows);
+        this.encoder = new PromptEncoder(name, b.promptTemplate, tokenizer, contextLength, config.vocabSize());
+        this.capabilities = new EngineCapabilities(true, true, maxRows);
         this.delivery = Schedulers.newBoundedElastic(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 Integer.MAX_VALUE, "contemplate-onnx-" + name + "-delivery", 60, true);
         try {
-            this.scheduler = new Scheduler(name, model, tokenizer, contextLength, maxRows, b.admissionQueueCapacity,
+            this.loop = new DecodeLoop(name, model, tokenizer, contextLength, maxRows, b.admissionQueueCapacity,
                     b.kvWindowStep, b.prefillBatch, b.stepListener);
         } catch (RuntimeException | Error e) {
             delivery.dispose();
@@ -126,7 +126,7 @@ public final class OnnxEngine implements InferenceEngine {
 
     /** Returns the engine's counters: live rows, steps, admitted, cancelled, time split. */
     public EngineStats stats() {
-        return scheduler.stats();
+        return loop.stats();
     }
 
     /**
@@ -139,59 +139,19 @@ public final class OnnxEngine implements InferenceEngine {
     @Override
     public Flux<GenerationEvent> stream(GenerationRequest request) {
         Objects.requireNonNull(request, "request");
-        return Flux.<GenerationEvent>create(sink -> {
-            Job.Listener listener = new Job.Listener() {
-                @Override
-                public void onDelta(int index, String text, TokenUsage usage) {
-                    sink.next(new GenerationEvent.TextDelta(text, usage, Metering.EXACT));
-                }
-
-                @Override
-                public void onGeneration(Generation generation) {
-                    sink.next(new GenerationEvent.Completed(generation));
-                }
-
-                @Override
-                public void onComplete() {
-                    sink.complete();
-                }
-
-                @Override
-                public void onError(InferenceException error) {
-                    sink.error(error);
-                }
-            };
-            start(request, 1, true, listener, sink::error, sink::onCancel);
-        }, FluxSink.OverflowStrategy.BUFFER).publishOn(delivery).onErrorMap(RejectedExecutionException.class,
-                this::closedError);
+        return Flux.<GenerationEvent>create(
+                sink -> start(request, 1, true, SinkListener.events(sink), sink::error, sink::onCancel),
+                FluxSink.OverflowStrategy.BUFFER)
+                .publishOn(delivery).onErrorMap(RejectedExecutionException.class, this::closedError);
     }
 
     /** {@inheritDoc} Does not stream deltas internally; the generation is emitted when it is finished. */
     @Override
     public Mono<Generation> generate(GenerationRequest request) {
         Objects.requireNonNull(request, "request");
-        return Mono.<Generation>create(sink -> {
-            Job.Listener listener = new Job.Listener() {
-                @Override
-                public void onDelta(int index, String text, TokenUsage usage) {
-                }
-
-                @Override
-                public void onGeneration(Generation generation) {
-                    sink.success(generation);
-                }
-
-                @Override
-                public void onComplete() {
-                }
-
-                @Override
-                public void onError(InferenceException error) {
-                    sink.error(error);
-                }
-            };
-            start(request, 1, false, listener, sink::error, sink::onCancel);
-        }).publishOn(delivery).onErrorMap(RejectedExecutionException.class, this::closedError);
+        return Mono.<Generation>create(
+                sink -> start(request, 1, false, SinkListener.single(sink), sink::error, sink::onCancel))
+                .publishOn(delivery).onErrorMap(RejectedExecutionException.class, this::closedError);
     }
 
     /**
@@ -206,30 +166,10 @@ public final class OnnxEngine implements InferenceEngine {
         if (n < 1) {
             throw new IllegalArgumentException("n must be >= 1 but was " + n);
         }
-        return Flux.<Generation>create(sink -> {
-            Job.Listener listener = new Job.Listener() {
-                @Override
-                public void onDelta(int index, String text, TokenUsage usage) {
-                }
-
-                @Override
-                public void onGeneration(Generation generation) {
-                    sink.next(generation);
-                }
-
-                @Override
-                public void onComplete() {
-                    sink.complete();
-                }
-
-                @Override
-                public void onError(InferenceException error) {
-                    sink.error(error);
-                }
-            };
-            start(request, n, false, listener, sink::error, sink::onCancel);
-        }, FluxSink.OverflowStrategy.BUFFER).publishOn(delivery).onErrorMap(RejectedExecutionException.class,
-                this::closedError);
+        return Flux.<Generation>create(
+                sink -> start(request, n, false, SinkListener.generations(sink), sink::error, sink::onCancel),
+                FluxSink.OverflowStrategy.BUFFER)
+                .publishOn(delivery).onErrorMap(RejectedExecutionException.class, this::closedError);
     }
 
     /** The error of a request that meets a closed engine. */
@@ -240,7 +180,7 @@ public final class OnnxEngine implements InferenceEngine {
     /** Prepares a job on the subscribing thread, registers its cancellation and submits it; never blocks. */
     private void start(GenerationRequest request, int n, boolean streaming, Job.Listener listener,
             Consumer<Throwable> error, Consumer<Disposable> onCancel) {
-        if (scheduler.isClosing()) {
+        if (loop.isClosing()) {
             error.accept(new EngineClosedException(name, null));
             return;
         }
@@ -259,8 +199,8 @@ public final class OnnxEngine implements InferenceEngine {
         }
         Job job = new Job(prompt, n, request.sampling(), jobSeeds, streaming, listener);
         onCancel.accept(job::cancel);
-        if (!scheduler.submit(job)) {
-            error.accept(scheduler.isClosing()
+        if (!loop.submit(job)) {
+            error.accept(loop.isClosing()
                     ? new EngineClosedException(name, null)
                     : new TransientInferenceException(name, "the admission queue is full ("
                             + stats().queuedRequests() + " requests waiting); retry later", null));
@@ -282,32 +222,7 @@ public final class OnnxEngine implements InferenceEngine {
      *     rejects the text, or the prompt leaves no room in the context
      */
     public int[] encode(GenerationRequest request) {
-        String text;
-        try {
-            text = template.render(request.messages());
-        } catch (IllegalArgumentException e) {
-            throw new PermanentInferenceException(name, "bad prompt: " + e.getMessage(), e);
-        }
-        int[] ids;
-        try {
-            ids = tokenizer.encode(text);
-        } catch (IllegalArgumentException e) {
-            throw new PermanentInferenceException(name, "cannot tokenize the prompt: " + e.getMessage(), e);
-        }
-        if (ids.length == 0) {
-            throw new PermanentInferenceException(name, "the prompt is empty", null);
-        }
-        if (ids.length >= contextLength) {
-            throw new PermanentInferenceException(name, "the prompt has " + ids.length
-                    + " tokens, which leaves no room in the context of " + contextLength + " positions", null);
-        }
-        for (int id : ids) {
-            if (id < 0 || id >= config.vocabSize()) {
-                throw new PermanentInferenceException(name, "the tokenizer produced token id " + id
-                        + " outside the model's vocabulary of " + config.vocabSize(), null);
-            }
-        }
-        return ids;
+        return encoder.encode(request);
     }
 
     /**
@@ -316,7 +231,7 @@ public final class OnnxEngine implements InferenceEngine {
      */
     @Override
     public void close() {
-        scheduler.close();
+        loop.close();
         // let the failures of the requests that were running reach their subscribers, then stop the pool; a delay on
         // Reactor's daemon timer rather than disposeGracefully(), whose await pool is a non-daemon thread
         Mono.delay(DELIVERY_GRACE).subscribe(x -> delivery.dispose());
@@ -521,51 +436,14 @@ public final class OnnxEngine implements InferenceEngine {
             if (tokenizer == null) {
                 throw new IllegalStateException("no tokenizer set: call tokenizer(Tokenizer)");
             }
-            byte[] bytes = modelBytes;
-            ModelConfig resolved = config;
-            if (modelPath != null) {
-                if (!Files.isRegularFile(modelPath)) {
-                    throw new IllegalArgumentException("model file " + modelPath + " does not exist");
-                }
-                try {
-                    bytes = Files.readAllBytes(modelPath);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read model " + modelPath, e);
-                }
-                Path sibling = modelPath.toAbsolutePath().resolveSibling("model.json");
-                if (resolved == null && Files.isRegularFile(sibling)) {
-                    resolved = ModelConfig.read(sibling);
-                }
-            }
-            if (resolved != null) {
-                checkFits(resolved);
-            }
-            OrtModel model = OrtModel.open(Objects.requireNonNull(bytes), modelSource, resolved,
-                    new OrtModel.Settings(intraOpThreads, optimization, allowSpinning));
+            OrtModel model = ModelLoader.load(modelPath, modelBytes, modelSource, config,
+                    new OrtModel.Settings(intraOpThreads, optimization, allowSpinning),
+                    new ModelLoader.Fit(contextLength, maxBatchRows, tokenizer));
             try {
-                checkFits(model.config());
                 return new OnnxEngine(this, model);
             } catch (RuntimeException e) {
                 model.close();
                 throw e;
-            }
-        }
-
-        private void checkFits(ModelConfig c) {
-            if (contextLength > c.maxContext()) {
-                throw new IllegalArgumentException("contextLength " + contextLength
-                        + " exceeds the model's max_context of " + c.maxContext());
-            }
-            int ctx = contextLength > 0 ? contextLength : c.maxContext();
-            long floats = (long) maxBatchRows * c.numHeads() * ctx * c.headDim();
-            if (floats * 4 > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("a key/value cache tensor of " + maxBatchRows + " rows x "
-                        + c.numHeads() + " heads x " + ctx + " positions x " + c.headDim()
-                        + " floats exceeds 2 GiB; lower maxBatchRows or contextLength");
-            }
-            if (tokenizer != null && tokenizer.eosTokenId() != c.eosTokenId()) {
-                throw new IllegalArgumentException("the tokenizer's end-of-sequence id " + tokenizer.eosTokenId()
-                        + " differs from the model's eos_token_id " + c.eosTokenId());
             }
         }
     }

@@ -12,6 +12,8 @@ import dev.contemplate.inference.PermanentInferenceException;
 import dev.contemplate.inference.RateLimitedException;
 import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.inference.TransientInferenceException;
+import dev.contemplate.inference.simulated.internal.FaultPlanner;
+import dev.contemplate.inference.simulated.internal.FaultPlanner.Plan;
 import dev.contemplate.inference.simulated.internal.Garbage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,10 +155,10 @@ public final class FaultInjectingEngine implements InferenceEngine {
     }
 
     /** The most deltas let through before an error or a stall. */
-    static final int MAX_DELTAS_BEFORE_FAULT = 8;
+    static final int MAX_DELTAS_BEFORE_FAULT = FaultPlanner.MAX_DELTAS_BEFORE_FAULT;
 
     /** The most deltas a truncated generation keeps. */
-    static final int MAX_KEPT_DELTAS = 8;
+    static final int MAX_KEPT_DELTAS = FaultPlanner.MAX_KEPT_DELTAS;
 
     /** The injectable faults, in drawing order. */
     private static final Fault[] INJECTABLE = {Fault.TRANSIENT_ERROR, Fault.PERMANENT_ERROR, Fault.RATE_LIMIT,
@@ -165,8 +167,6 @@ public final class FaultInjectingEngine implements InferenceEngine {
     /** The slack allowed when checking that the rates sum to at most 1. */
     private static final double EPSILON = 1e-9;
 
-    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
-
     private final InferenceEngine inner;
     private final String name;
     private final long seed;
@@ -174,6 +174,7 @@ public final class FaultInjectingEngine implements InferenceEngine {
     private final Duration slowDelta;
     private final Scheduler scheduler;
     private final Consumer<Injection> observer;
+    private final FaultPlanner planner;
 
     private final AtomicLong counter = new AtomicLong();
     private final AtomicLongArray injected = new AtomicLongArray(Fault.values().length);
@@ -187,6 +188,7 @@ public final class FaultInjectingEngine implements InferenceEngine {
         this.slowDelta = b.slowDelta;
         this.scheduler = b.scheduler;
         this.observer = b.observer;
+        this.planner = new FaultPlanner(seed, rates, INJECTABLE);
     }
 
     /**
@@ -249,7 +251,7 @@ public final class FaultInjectingEngine implements InferenceEngine {
     public Flux<GenerationEvent> stream(GenerationRequest request) {
         Objects.requireNonNull(request, "request");
         return Flux.defer(() -> {
-            Plan plan = plan(counter.getAndIncrement());
+            Plan plan = planner.plan(counter.getAndIncrement());
             injected.incrementAndGet(plan.fault().ordinal());
             observer.accept(new Injection(plan.generation(), plan.fault(), request));
             AtomicBoolean ended = new AtomicBoolean();
@@ -281,7 +283,7 @@ public final class FaultInjectingEngine implements InferenceEngine {
         if (generation < 0) {
             throw new IllegalArgumentException("generation must be >= 0 but was " + generation);
         }
-        return plan(generation).fault();
+        return planner.plan(generation).fault();
     }
 
     /** Returns how many generations were subscribed: every draw, with or without a fault. */
@@ -315,44 +317,9 @@ public final class FaultInjectingEngine implements InferenceEngine {
         return "FaultInjectingEngine[" + name + ", seed " + seed + "]";
     }
 
-    /** What one generation drew. */
-    private record Plan(long generation, Fault fault, int deltas, @Nullable Duration retryAfter,
-            SplittableRandom random) {
-    }
-
     /** Returns the seed of generation {@code n}: the n-th {@code nextLong()} of {@code new SplittableRandom(seed)}. */
     static long generationSeed(long seed, long n) {
-        long z = seed + (n + 1) * GOLDEN_GAMMA;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
-
-    private Plan plan(long n) {
-        SplittableRandom random = new SplittableRandom(generationSeed(seed, n));
-        double u = random.nextDouble();
-        Fault fault = Fault.NONE;
-        double cumulative = 0;
-        for (Fault f : INJECTABLE) {
-            cumulative += rates[f.ordinal()];
-            if (u < cumulative) {
-                fault = f;
-                break;
-            }
-        }
-        int deltas = 0;
-        Duration retryAfter = null;
-        switch (fault) {
-            case TRANSIENT_ERROR, PERMANENT_ERROR, RATE_LIMIT, STALL ->
-                deltas = random.nextBoolean() ? 0 : 1 + random.nextInt(MAX_DELTAS_BEFORE_FAULT);
-            case TRUNCATED -> deltas = random.nextInt(MAX_KEPT_DELTAS + 1);
-            default -> { }
-        }
-        if (fault == Fault.RATE_LIMIT) {
-            int k = random.nextInt(21);
-            retryAfter = k == 0 ? null : Duration.ofMillis(100L * k);
-        }
-        return new Plan(n, fault, deltas, retryAfter, random);
+        return FaultPlanner.generationSeed(seed, n);
     }
 
     private Flux<GenerationEvent> inject(Plan plan, GenerationRequest request) {

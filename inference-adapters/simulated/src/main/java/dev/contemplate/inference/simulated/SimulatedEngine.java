@@ -2,29 +2,24 @@ package dev.contemplate.inference.simulated;
 
 import dev.contemplate.inference.EngineCapabilities;
 import dev.contemplate.inference.EngineClosedException;
-import dev.contemplate.inference.FinishReason;
 import dev.contemplate.inference.Generation;
 import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.InferenceEngine;
-import dev.contemplate.inference.Message;
 import dev.contemplate.inference.Metering;
 import dev.contemplate.inference.PermanentInferenceException;
 import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.inference.TransientInferenceException;
+import dev.contemplate.inference.simulated.internal.Plan;
+import dev.contemplate.inference.simulated.internal.Planner;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -92,13 +87,6 @@ public final class SimulatedEngine implements InferenceEngine {
     /** The default scenario: answer {@code "42"} with probability 0.8, no answer otherwise, default timing. */
     public static final Scenario DEFAULT_SCENARIO = Scenario.answering("42", 0.8);
 
-    private static final String[] ORDINALS = {"one", "two", "three", "four", "five", "six", "seven", "eight",
-        "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-        "nineteen", "twenty"};
-    private static final String[] STEP_WORDS = {"work", "it", "out."};
-    private static final List<String> NO_ANSWER = List.of("I", "cannot", "settle", "on", "a", "result.");
-    private static final Pattern TOKEN = Pattern.compile("\\s*\\S+");
-
     private final String name;
     private final Scenario defaultScenario;
     private final @Nullable Function<String, @Nullable Scenario> scenarios;
@@ -124,7 +112,7 @@ public final class SimulatedEngine implements InferenceEngine {
         this.scheduler = b.scheduler;
         this.seed = b.seed;
         this.engineRandom = new SplittableRandom(b.seed);
-        this.capabilities = new EngineCapabilities(true, true, false, Integer.MAX_VALUE);
+        this.capabilities = new EngineCapabilities(true, true, Integer.MAX_VALUE);
     }
 
     /** Returns a builder: default scenario {@link #DEFAULT_SCENARIO}, the parallel scheduler, engine seed 0. */
@@ -189,155 +177,16 @@ public final class SimulatedEngine implements InferenceEngine {
         });
     }
 
-    /** What one generation will do, fully drawn before anything is emitted. */
-    private record Plan(List<String> tokens, List<Duration> delays, boolean failure, Duration firstTokenLatency,
-            FinishReason finishReason, long inputTokens) {
-    }
-
+    /**
+     * Draws the plan of one generation: the question's scenario, then the request's seed (an unseeded request takes
+     * the engine stream's next), then the pure {@link Planner#plan}.
+     */
     private Plan plan(GenerationRequest request) {
-        String question = lastUserMessage(request)
-                .orElseThrow(() -> new IllegalArgumentException("the request has no user message"));
+        String question = Planner.question(request);
         Scenario s = scenarioFor(question);
         long requestSeed = request.sampling().seed().isPresent() ? request.sampling().seed().getAsLong()
                 : nextEngineSeed();
-        SplittableRandom random = new SplittableRandom(requestSeed * 0x9E3779B97F4A7C15L + promptHash(request));
-        long input = inputTokens(request);
-
-        double u = random.nextDouble();
-        Outcome outcome = request.sampling().temperature() == 0 ? mostProbable(s) : draw(s, u);
-        if (outcome.failure()) {
-            return new Plan(List.of(), List.of(), true, s.firstTokenLatency(), FinishReason.OTHER, input);
-        }
-        List<String> phrasings = outcome.answer() == null ? List.of() : s.phrasings(outcome.answer());
-        List<String> tokens;
-        if (phrasings.isEmpty()) {
-            Scenario.TokenRange range = s.outputTokens(outcome.answer());
-            int length = range.min() + random.nextInt(range.max() - range.min() + 1);
-            List<String> words = words(outcome.answer(), length);
-            tokens = new ArrayList<>(words.size());
-            for (int i = 0; i < words.size(); i++) {
-                tokens.add(i == 0 ? words.get(i) : " " + words.get(i));
-            }
-        } else {
-            int pick = request.sampling().temperature() == 0 ? 0 : random.nextInt(phrasings.size());
-            tokens = tokens(phrasings.get(pick));
-        }
-        List<Duration> delays = new ArrayList<>(tokens.size());
-        for (int i = 0; i < tokens.size(); i++) {
-            delays.add(i == 0 ? s.firstTokenLatency() : tokenDelay(s, random));
-        }
-        return truncate(tokens, delays, s.firstTokenLatency(), request, input);
-    }
-
-    private record Outcome(@Nullable String answer, boolean failure) {
-    }
-
-    private static Outcome draw(Scenario s, double u) {
-        double cumulative = 0;
-        for (Map.Entry<String, Double> e : s.answers().entrySet()) {
-            cumulative += e.getValue();
-            if (u < cumulative) {
-                return new Outcome(e.getKey(), false);
-            }
-        }
-        cumulative += s.failureProbability();
-        return new Outcome(null, u < cumulative);
-    }
-
-    private static Outcome mostProbable(Scenario s) {
-        String best = null;
-        double bestP = -1;
-        for (Map.Entry<String, Double> e : s.answers().entrySet()) {
-            if (e.getValue() > bestP) {
-                best = e.getKey();
-                bestP = e.getValue();
-            }
-        }
-        if (best != null && bestP >= s.failureProbability() && bestP >= s.noAnswerProbability()) {
-            return new Outcome(best, false);
-        }
-        return new Outcome(null, s.failureProbability() >= s.noAnswerProbability());
-    }
-
-    private static Duration tokenDelay(Scenario s, SplittableRandom random) {
-        double millis = Math.exp(s.perTokenLogMeanMillis() + s.perTokenLogSigma() * random.nextGaussian());
-        return Duration.ofNanos(Math.max(0, Math.round(Math.min(millis, 1e12) * 1_000_000)));
-    }
-
-    /** Splits a phrasing into tokens: each word with the whitespace before it, so that they join to the text. */
-    private static List<String> tokens(String phrasing) {
-        List<String> tokens = new ArrayList<>();
-        Matcher m = TOKEN.matcher(phrasing.strip());
-        while (m.find()) {
-            tokens.add(m.group());
-        }
-        return tokens;
-    }
-
-    /** The words of a text of about {@code length} words that ends with the answer sentence (or no answer). */
-    private static List<String> words(@Nullable String answer, int length) {
-        List<String> last = new ArrayList<>();
-        if (answer == null) {
-            last.addAll(NO_ANSWER);
-        } else {
-            last.add("The");
-            last.add("answer");
-            last.add("is");
-            String[] parts = answer.strip().split("\\s+");
-            for (int i = 0; i < parts.length; i++) {
-                last.add(i == parts.length - 1 ? parts[i] + "." : parts[i]);
-            }
-        }
-        List<String> out = new ArrayList<>(Math.max(length, last.size()));
-        int filler = length - last.size();
-        int perStep = 2 + STEP_WORDS.length;
-        for (int i = 0; i < filler; i++) {
-            int step = i / perStep;
-            int pos = i % perStep;
-            if (pos == 0) {
-                out.add("Step");
-            } else if (pos == 1) {
-                out.add((step < ORDINALS.length ? ORDINALS[step] : "next") + ":");
-            } else {
-                out.add(STEP_WORDS[pos - 2]);
-            }
-        }
-        int end = out.size() - 1;
-        if (end >= 0 && !out.get(end).endsWith(".") && !out.get(end).endsWith(":")) {
-            out.set(end, out.get(end) + "."); // close a step cut short: "Step five: work it."
-        }
-        out.addAll(last);
-        return out;
-    }
-
-    /** Applies the request's stop sequences and token limit to the planned tokens. */
-    private static Plan truncate(List<String> tokens, List<Duration> delays, Duration firstTokenLatency,
-            GenerationRequest request, long input) {
-        String text = String.join("", tokens);
-        int cut = text.length();
-        for (String stop : request.sampling().stop()) {
-            int at = text.indexOf(stop);
-            if (at >= 0 && at < cut) {
-                cut = at;
-            }
-        }
-        List<String> kept = new ArrayList<>();
-        FinishReason finish = FinishReason.STOP;
-        int position = 0;
-        for (String token : tokens) {
-            if (position >= cut) {
-                break;
-            }
-            if (kept.size() == request.sampling().maxTokens()) {
-                finish = FinishReason.LENGTH;
-                break;
-            }
-            String piece = position + token.length() > cut ? token.substring(0, cut - position) : token;
-            kept.add(piece);
-            position += token.length();
-        }
-        return new Plan(List.copyOf(kept), List.copyOf(delays.subList(0, kept.size())), false, firstTokenLatency,
-                finish, input);
+        return Planner.plan(s, requestSeed, request);
     }
 
     private Flux<GenerationEvent> play(Plan plan) {
@@ -402,41 +251,6 @@ public final class SimulatedEngine implements InferenceEngine {
         synchronized (engineRandom) {
             return engineRandom.nextLong();
         }
-    }
-
-    private static Optional<String> lastUserMessage(GenerationRequest request) {
-        List<Message> messages = request.messages();
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if (messages.get(i).role() == Message.Role.USER) {
-                return Optional.of(messages.get(i).text());
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** A stable 64-bit FNV-1a hash of the messages' roles and texts. */
-    private static long promptHash(GenerationRequest request) {
-        long h = 0xcbf29ce484222325L;
-        for (Message m : request.messages()) {
-            h = (h ^ m.role().ordinal()) * 0x100000001b3L;
-            String t = m.text();
-            for (int i = 0; i < t.length(); i++) {
-                h = (h ^ t.charAt(i)) * 0x100000001b3L;
-            }
-            h = (h ^ 0xff) * 0x100000001b3L;
-        }
-        return h;
-    }
-
-    private static long inputTokens(GenerationRequest request) {
-        long n = 0;
-        for (Message m : request.messages()) {
-            String t = m.text().strip();
-            if (!t.isEmpty()) {
-                n += t.split("\\s+").length;
-            }
-        }
-        return Math.max(1, n);
     }
 
     /** Returns how many generations were subscribed. */

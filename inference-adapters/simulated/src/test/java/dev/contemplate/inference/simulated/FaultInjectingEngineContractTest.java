@@ -50,6 +50,13 @@ class FaultInjectingEngineContractTest extends AbstractInferenceEngineContractTe
         return GenerationRequest.of("fail", SamplingParameters.defaults());
     }
 
+    /** The wrapper draws a fault for every subscription, and each one reaches the inner engine. */
+    @Override
+    protected long generationsStarted() {
+        assertThat(scripted.started()).as("generations of the inner engine").isEqualTo(faulty.generations());
+        return faulty.generations();
+    }
+
     @Override
     protected void assertGenerationStoppedAfterCancel() {
         assertThat(scripted.cancelled()).isEqualTo(1);

@@ -183,7 +183,7 @@ class FaultInjectingEngineTest {
                 .script(r -> Script.text("x", Duration.ZERO)).build();
         FaultInjectingEngine faulty = FaultInjectingEngine.wrap(engine).seed(9).build();
         assertThat(faulty.name()).isEqualTo("faulty(scripted)");
-        assertThat(faulty.capabilities()).isEqualTo(new EngineCapabilities(true, false, false, 3));
+        assertThat(faulty.capabilities()).isEqualTo(new EngineCapabilities(true, false, 3));
         assertThat(faulty.inner()).isSameAs(engine);
         assertThat(faulty.seed()).isEqualTo(9);
         assertThat(faulty.rate(Fault.NONE)).isEqualTo(1.0);

@@ -45,6 +45,12 @@ class SimulatedEngineContractTest extends AbstractInferenceEngineContractTest {
         return GenerationRequest.of("fail", SamplingParameters.defaults());
     }
 
+    /** The simulated engine counts every generation that a subscription started. */
+    @Override
+    protected long generationsStarted() {
+        return simulated.started();
+    }
+
     /** The cancelled generation is counted as cancelled, nothing runs, and no more tokens come out. */
     @Override
     protected void assertGenerationStoppedAfterCancel() {

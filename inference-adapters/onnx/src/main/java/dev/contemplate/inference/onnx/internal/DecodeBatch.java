@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * <p>A step feeds each row's pending token at its position; ONNX Runtime writes {@code present} ({@code window + 1}
  * slots) straight into the second buffer set, and the engine copies only the one new slot of each row back into the
- * cache ({@code rows * 2 * layers * heads * headDim} floats). Not thread-safe: only the scheduler thread uses it.
+ * cache ({@code rows * 2 * layers * heads * headDim} floats). Not thread-safe: only the decode loop's thread uses it.
  */
 final class DecodeBatch implements AutoCloseable {
 
@@ -43,7 +43,7 @@ final class DecodeBatch implements AutoCloseable {
     private final FloatBuffer logits;
     private final Map<Integer, StepTensors> tensors = new HashMap<>();
 
-    /** Nanoseconds spent copying cache data (new slots, row moves, window changes); read by the scheduler. */
+    /** Nanoseconds spent copying cache data (new slots, row moves, window changes); read by the decode loop. */
     long copyNanos;
     /** How many times the window changed. */
     long windowChanges;

@@ -7,12 +7,12 @@ import dev.contemplate.inference.TokenUsage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One request of {@code n} sequences that share a prompt, as submitted to the scheduler. The scheduler reports to
+ * One request of {@code n} sequences that share a prompt, as submitted to the decode loop. The loop reports to
  * the {@link Listener} from its own thread; the listener must not block.
  */
 public final class Job {
 
-    /** Receives a job's results on the scheduler thread. Implementations hand them on without blocking. */
+    /** Receives a job's results on the decode loop's thread. Implementations hand them on without blocking. */
     public interface Listener {
         /**
          * Text of sequence {@code index} became final; {@code usage} counts its prompt and every token it sampled so
@@ -38,9 +38,9 @@ public final class Job {
     final Listener listener;
     private volatile boolean cancelled;
     private final AtomicBoolean terminated = new AtomicBoolean();
-    /** Scheduler thread only: sequences admitted so far. */
+    /** Decode loop's thread only: sequences admitted so far. */
     int admitted;
-    /** Scheduler thread only: sequences finished so far. */
+    /** Decode loop's thread only: sequences finished so far. */
     int finished;
 
     /**

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * A row of the batch: the sequences whose tokens so far are identical (same prompt, same generated tokens), so that
  * one row of the forward pass computes the next-token logits of all of them. Each member still samples with its own
- * generator; members that pick different tokens move to rows of their own (a copy of this row's cache). Scheduler
- * thread only.
+ * generator; members that pick different tokens move to rows of their own (a copy of this row's cache). Decode
+ * loop's thread only.
  */
 final class Row {
 

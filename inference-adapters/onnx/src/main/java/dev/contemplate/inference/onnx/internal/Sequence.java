@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One sequence being generated, a member of a {@link Row}: its text, and the log-probability of each token it
- * generated (in its own array, so that the members of a shared row each keep theirs). Scheduler thread only.
+ * generated (in its own array, so that the members of a shared row each keep theirs). Decode loop's thread only.
  */
 final class Sequence {
 

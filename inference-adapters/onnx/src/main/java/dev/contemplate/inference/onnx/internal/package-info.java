@@ -1,5 +1,5 @@
 /**
- * Implementation of the ONNX engine: the scheduler thread, the key/value cache layout, the ONNX Runtime calls and
+ * Implementation of the ONNX engine: the decode loop's thread, the key/value cache layout, the ONNX Runtime calls and
  * sampling. Not an API: these types may change in any release.
  */
 @NullMarked
