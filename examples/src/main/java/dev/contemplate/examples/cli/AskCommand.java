@@ -13,6 +13,7 @@ import dev.contemplate.orchestrator.Contemplator;
 import dev.contemplate.orchestrator.NoAnswerException;
 import dev.contemplate.orchestrator.TokenAccount;
 import dev.contemplate.orchestrator.Verdict;
+import dev.contemplate.research.bench.RunOutcome;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,7 +116,7 @@ final class AskCommand implements Callable<Integer> {
                     .mode(settings.mode())
                     .budget(budget)
                     .build();
-            EngineSetup.Outcome outcome;
+            RunOutcome outcome;
             try (LiveView view = pending.open(parent.err(), team.agents().stream().map(Agent::id).toList(),
                     title(agents, settings))) {
                 outcome = setup.run(contemplator, text, settings.mode(), budget, view);

@@ -3,23 +3,29 @@ package dev.contemplate.examples.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.contemplate.aggregation.StoppingRule;
-import dev.contemplate.examples.report.BenchReport;
-import dev.contemplate.examples.report.BenchRow;
-import dev.contemplate.examples.report.BenchRun;
-import dev.contemplate.examples.report.SvgChart;
-import dev.contemplate.inference.TokenUsage;
-import dev.contemplate.orchestrator.AgentOutcome;
+import dev.contemplate.research.report.BenchReport;
+import dev.contemplate.research.report.BenchRow;
+import dev.contemplate.research.report.BenchRun;
+import dev.contemplate.research.report.ReportFormat;
+import dev.contemplate.aggregation.AnswerExtractor;
 import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.Contemplator;
-import dev.contemplate.orchestrator.Verdict;
+import dev.contemplate.research.bench.Bench;
+import dev.contemplate.research.bench.BenchCell;
+import dev.contemplate.research.bench.BenchProgress;
+import dev.contemplate.research.bench.BenchResult;
+import dev.contemplate.research.bench.ConfidenceInterval;
+import dev.contemplate.research.dataset.Dataset;
+import dev.contemplate.research.dataset.SkippedLine;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +37,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code contemplate bench}: accuracy, latency and tokens over a data set, for several team sizes. */
+/**
+ * {@code contemplate bench}: accuracy, latency and tokens over a data set, for several team sizes; the picocli front
+ * end (options, progress, JSON and text output, the report files) of {@code contemplate-research}'s {@link Bench}.
+ */
 @Command(name = "bench", header = "Measures accuracy, latency and tokens over a data set for several agent counts.",
         sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
         versionProvider = ContemplateCli.Version.class,
@@ -106,128 +115,11 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engineOptions = new EngineOptions();
 
-    /** Per stopping rule and agent count: what happened over the questions. */
-    static final class Stats {
-        final int agents;
-        int questions;
-        int correct;
-        int noVerdict;
-        int incomplete;
-        long samples;
-        long cancelled;
-        TokenUsage tokens = TokenUsage.ZERO;
-        final List<Long> latenciesMicros = new ArrayList<>();
-
-        Stats(int agents) {
-            this.agents = agents;
-        }
-
-        void add(EngineSetup.Outcome outcome, boolean right) {
-            questions++;
-            if (right) {
-                correct++;
-            }
-            List<AgentOutcome> outcomes;
-            if (outcome.verdict() != null) {
-                outcomes = outcome.verdict().agents();
-                tokens = tokens.plus(outcome.verdict().tokens().total());
-                if (!outcome.verdict().complete()) {
-                    incomplete++;
-                }
-            } else {
-                noVerdict++;
-                outcomes = outcome.failure() == null ? List.of() : outcome.failure().agents();
-                for (AgentOutcome a : outcomes) {
-                    tokens = tokens.plus(a.usage());
-                }
-            }
-            for (AgentOutcome a : outcomes) {
-                if (a.status() != AgentOutcome.Status.NOT_STARTED && a.status() != AgentOutcome.Status.SHED) {
-                    samples++;
-                }
-                if (a.status() == AgentOutcome.Status.CANCELLED) {
-                    cancelled++;
-                }
-            }
-            latenciesMicros.add(outcome.latency().toNanos() / 1000);
-        }
-
-        double accuracy() {
-            return questions == 0 ? 0 : (double) correct / questions;
-        }
-
-        /** The standard error of the accuracy over the questions: {@code sqrt(a (1 - a) / questions)}. */
-        double accuracyStdErr() {
-            double a = accuracy();
-            return questions == 0 ? 0 : Math.sqrt(a * (1 - a) / questions);
-        }
-
-        double meanLatencyMs() {
-            return latenciesMicros.stream().mapToLong(Long::longValue).average().orElse(0) / 1000;
-        }
-
-        /** The nearest-rank 95th percentile. */
-        double p95LatencyMs() {
-            if (latenciesMicros.isEmpty()) {
-                return 0;
-            }
-            List<Long> sorted = new ArrayList<>(latenciesMicros);
-            sorted.sort(null);
-            int rank = (int) Math.ceil(0.95 * sorted.size());
-            return sorted.get(Math.max(0, rank - 1)) / 1000.0;
-        }
-
-        double meanSamples() {
-            return questions == 0 ? 0 : (double) samples / questions;
-        }
-
-        /** The mean agents per question that ended before the stop: started, less the cancelled ones. */
-        double meanSamplesCompleted() {
-            return questions == 0 ? 0 : (double) (samples - cancelled) / questions;
-        }
-
-        double meanTokens() {
-            return questions == 0 ? 0 : (double) tokens.totalTokens() / questions;
-        }
-    }
-
-    /** One cell of the bench: an agent count other than 1 under one rule, and its stats. */
-    private record Cell(StoppingRule rule, int agents, Stats stats) {
-    }
-
     /**
-     * Returns the base seed of question {@code index}: agent i samples with it plus i. A seed of its own per
-     * question keeps the sampling noise of different questions independent (one base seed for all questions
-     * would repeat one seed's luck on every question and inflate the spread between runs).
+     * Returns the base seed of question {@code index}: agent i samples with it plus i ({@link Bench#questionSeed}).
      */
     static long questionSeed(long seed, int index) {
-        return seed + (long) ContemplateCli.MAX_AGENTS * index;
-    }
-
-    /**
-     * The stats of a bench: per rule (in the order given), per agent count (the baseline 1 first). The baseline's
-     * stats are one object, shared by every rule.
-     */
-    record Table(Map<String, Map<Integer, Stats>> byRule, Stats baseline) {
-
-        /** Returns the rows of the report, rule by rule, with ratios and gains against the baseline. */
-        List<BenchRow> rows() {
-            List<BenchRow> rows = new ArrayList<>();
-            for (Map.Entry<String, Map<Integer, Stats>> e : byRule.entrySet()) {
-                for (Stats s : e.getValue().values()) {
-                    rows.add(new BenchRow(e.getKey(), s.agents, s.questions, s.correct, s.noVerdict, s.incomplete,
-                            s.accuracy(), s.accuracyStdErr(), s.accuracy() - baseline.accuracy(), s.meanLatencyMs(),
-                            s.p95LatencyMs(), latencyRatio(s), s.meanSamples(), s.meanSamplesCompleted(),
-                            s.meanTokens(),
-                            s.tokens.inputTokens(), s.tokens.outputTokens(), s.tokens.totalTokens(), s.cancelled));
-                }
-            }
-            return rows;
-        }
-
-        private double latencyRatio(Stats s) {
-            return baseline.meanLatencyMs() == 0 ? 1.0 : s.meanLatencyMs() / baseline.meanLatencyMs();
-        }
+        return Bench.questionSeed(seed, index);
     }
 
     @Override
@@ -241,26 +133,28 @@ final class BenchCommand implements Callable<Integer> {
         if (outDir != null) {
             prepare(outDir);
         }
-        Dataset data = Dataset.read(dataset, settings.extractor(), strict);
+        Dataset data = read(dataset, settings.extractor());
+        if (strict && !data.skipped().isEmpty()) {
+            SkippedLine first = data.skipped().get(0);
+            throw CliException.usage(dataset + " line " + first.line() + ": " + first.reason());
+        }
         if (config.kind() == EngineOptions.Kind.EMBEDDED) {
             Dataset all = data;
             data = data.keep(item -> EngineSetup.readQuestion(config, item.question()).isPresent(),
                     "the embedded arithmetic model cannot read this question");
-            if (strict && data.problems().size() > all.problems().size()) {
-                int line = data.problems().stream().filter(p -> !all.problems().contains(p)).findFirst()
+            if (strict && data.skipped().size() > all.skipped().size()) {
+                int line = data.skipped().stream().filter(p -> !all.skipped().contains(p)).findFirst()
                         .orElseThrow().line();
                 throw CliException.usage(dataset + " line " + line + ": the embedded arithmetic model cannot read "
                         + "this question; it reads " + EmbeddedEngines.QUESTION_FAMILY);
             }
         }
-        List<Dataset.Item> items = data.items();
-        if (limit != null && items.size() > limit) {
-            items = items.subList(0, limit);
-        }
         reportProblems(data);
-        if (items.isEmpty()) {
+        if (data.items().isEmpty()) {
             throw CliException.usage("data set " + dataset + " has no readable question");
         }
+        Dataset questions = limit != null ? data.first(limit) : data;
+        List<Dataset.Item> items = questions.items();
 
         Map<String, String> truths = new HashMap<>();
         for (Dataset.Item item : items) {
@@ -277,42 +171,21 @@ final class BenchCommand implements Callable<Integer> {
                 settings.voting().name().startsWith("weighted"));
         Budget budget = Budget.builder().deadline(settings.budget()).build();
         try (EngineSetup setup = EngineSetup.open(config, request)) {
-            // N = 1 is run once: one agent's only sample ends its run under any rule
-            Stats baseline = new Stats(1);
-            Map<String, Map<Integer, Stats>> byRule = new LinkedHashMap<>();
-            List<Cell> cells = new ArrayList<>();
-            for (StoppingRule rule : settings.rules()) {
-                Map<Integer, Stats> row = new LinkedHashMap<>();
-                for (int n : counts) {
-                    if (n == 1) {
-                        row.put(1, baseline);
-                    } else {
-                        Stats stats = new Stats(n);
-                        row.put(n, stats);
-                        cells.add(new Cell(rule, n, stats));
-                    }
-                }
-                byRule.put(rule.name(), row);
-            }
-            Table table = new Table(byRule, baseline);
-            Progress progress = new Progress(parent.err(), parent.interactive(), items.size());
-            for (int q = 0; q < items.size(); q++) {
-                Dataset.Item item = items.get(q);
-                long seed = questionSeed(settings.seed(), q);
-                String text = setup.read(item.question()).orElseThrow();
-                Contemplator single = contemplator(setup, settings, settings.rule(), 1, seed, budget);
-                EngineSetup.Outcome one = setup.run(single, text, settings.mode(), budget);
-                baseline.add(one, right(one, item, settings));
-                for (Cell cell : cells) {
-                    Contemplator c = contemplator(setup, settings, cell.rule(), cell.agents(), seed, budget);
-                    EngineSetup.Outcome outcome = setup.run(c, text, settings.mode(), budget);
-                    cell.stats().add(outcome, right(outcome, item, settings));
-                }
-                progress.questionDone(table);
-            }
+            Progress progress = new Progress(parent.err(), parent.interactive());
+            BenchResult result = Bench.builder()
+                    .dataset(questions)
+                    .contemplators((agents, rule, seed) -> contemplator(setup, settings, rule, agents, seed, budget))
+                    .agents(counts)
+                    .stoppingRules(settings.rules())
+                    .seed(settings.seed())
+                    .mode(settings.mode())
+                    .clock(setup.clock())
+                    .prompt(question -> setup.read(question).orElseThrow())
+                    .onProgress(progress::questionDone)
+                    .run();
             progress.clear();
             Instant date = Instant.now();
-            BenchRun report = report(data, items.size(), setup, config, settings, counts, table, date);
+            BenchRun report = report(data, setup, config, settings, result, date);
             List<Path> written = List.of();
             if (outDir != null) {
                 try {
@@ -323,28 +196,26 @@ final class BenchCommand implements Callable<Integer> {
             }
             PrintWriter out = parent.out();
             if (run.json) {
-                out.println(Json.write(json(data, items.size(), setup, config, settings, table, date, written)));
+                out.println(Json.write(json(data, setup, config, settings, result, date, written)));
             } else {
-                out.print(human(data, items.size(), setup, config, settings, table, written));
+                out.print(human(data, setup, config, settings, result, written));
             }
             out.flush();
             return ExitCodes.OK;
         }
     }
 
-    /**
-     * Returns whether the outcome's answer is the item's: by key when the vote keyed extracted answers, else by the
-     * answer the extractor reads in the verdict's reply (a semantic vote's representative, a synthesis).
-     */
-    private static boolean right(EngineSetup.Outcome outcome, Dataset.Item item, RunOptions.Settings settings) {
-        Verdict v = outcome.verdict();
-        if (v == null) {
-            return false;
+    /** Reads the data set, keyed by the run's extractor; an unreadable file is a usage error. */
+    private static Dataset read(Path path, AnswerExtractor extractor) {
+        try {
+            return Dataset.read(path, extractor);
+        } catch (NoSuchFileException e) {
+            throw CliException.usage("cannot read data set " + path + ": no such file", e);
+        } catch (MalformedInputException e) {
+            throw CliException.usage("cannot read data set " + path + ": not UTF-8 text", e);
+        } catch (IOException e) {
+            throw CliException.usage("cannot read data set " + path + ": " + e.getMessage(), e);
         }
-        boolean keyed = !settings.voting().name().equals("semantic")
-                && settings.aggregator().name().equals("vote");
-        return keyed ? v.answer().key().equals(item.answerKey())
-                : settings.extractor().extract(v.text()).map(a -> a.key().equals(item.answerKey())).orElse(false);
     }
 
     private static Contemplator contemplator(EngineSetup setup, RunOptions.Settings settings, StoppingRule rule,
@@ -387,17 +258,17 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void reportProblems(Dataset data) {
-        if (data.problems().isEmpty()) {
+        if (data.skipped().isEmpty()) {
             return;
         }
         PrintWriter err = parent.err();
         int shown = 0;
-        for (Dataset.Problem p : data.problems()) {
+        for (SkippedLine p : data.skipped()) {
             if (shown++ == 20) {
-                err.println("contemplate bench: warning: " + (data.problems().size() - 20) + " more lines skipped");
+                err.println("contemplate bench: warning: " + (data.skipped().size() - 20) + " more lines skipped");
                 break;
             }
-            err.println("contemplate bench: warning: " + data.path() + " line " + p.line() + " skipped: "
+            err.println("contemplate bench: warning: " + data.source() + " line " + p.line() + " skipped: "
                     + p.reason());
         }
         err.flush();
@@ -411,24 +282,38 @@ final class BenchCommand implements Callable<Integer> {
         return settings.rules().stream().map(StoppingRule::name).toList();
     }
 
-    static BenchRun report(Dataset data, int questions, EngineSetup setup, EngineOptions.Config config,
-            RunOptions.Settings settings, List<Integer> counts, Table table, Instant date) {
-        return new BenchRun(setup.description(), setup.simulated(), setup.clockName(), data.path().toString(),
-                questions, data.problems().size(), settings.seed(), date,
-                settings.mode().name().toLowerCase(Locale.ROOT), ruleNames(settings), counts, config.team(),
+    static BenchRun report(Dataset data, EngineSetup setup, EngineOptions.Config config,
+            RunOptions.Settings settings, BenchResult result, Instant date) {
+        return new BenchRun(setup.description(), setup.simulated(), setup.clockName(), data.source(),
+                result.questions(), data.skipped().size(), settings.seed(), date,
+                settings.mode().name().toLowerCase(Locale.ROOT), ruleNames(settings), result.agentCounts(),
+                config.team(),
                 RunOptions.extractorName(settings.extractor()) + " (vote " + settings.voting().name() + ", last step "
                         + settings.aggregator().name() + ")", settings.budget().toMillis(), setup.temperature(),
-                setup.maxTokens(), baseline(setup) + ", run once and shared by every rule", table.rows());
+                setup.maxTokens(), baseline(setup) + ", run once and shared by every rule", rows(result));
     }
 
-    static ObjectNode json(Dataset data, int questions, EngineSetup setup, EngineOptions.Config config,
-            RunOptions.Settings settings, Table table, Instant date, List<Path> written) {
+    /** Returns the report's rows: one per cell, rule by rule. */
+    static List<BenchRow> rows(BenchResult result) {
+        List<BenchRow> rows = new ArrayList<>();
+        for (BenchCell c : result.cells()) {
+            rows.add(new BenchRow(c.rule(), c.agents(), c.questions(), c.correct(), c.noAnswer(), c.incomplete(),
+                    c.accuracy(), c.accuracyStdErr(), c.accuracyGain(), c.latency().meanMs(), c.latency().p95Ms(),
+                    c.latencyRatio(), c.meanSamples(), c.meanSamplesCompleted(), c.meanTokensPerQuestion(),
+                    c.tokens().inputTokens(), c.tokens().outputTokens(), c.tokens().totalTokens(),
+                    c.cancellations()));
+        }
+        return rows;
+    }
+
+    static ObjectNode json(Dataset data, EngineSetup setup, EngineOptions.Config config,
+            RunOptions.Settings settings, BenchResult result, Instant date, List<Path> written) {
         ObjectNode o = Json.object();
-        o.put("dataset", data.path().toString());
-        o.put("questions", questions);
-        o.put("skippedLines", data.problems().size());
+        o.put("dataset", data.source());
+        o.put("questions", result.questions());
+        o.put("skippedLines", data.skipped().size());
         ArrayNode skipped = o.putArray("skipped");
-        for (Dataset.Problem p : data.problems()) {
+        for (SkippedLine p : data.skipped()) {
             skipped.addObject().put("line", p.line()).put("reason", p.reason());
         }
         o.put("engine", setup.description());
@@ -452,30 +337,30 @@ final class BenchCommand implements Callable<Integer> {
         o.put("baselineShared", true);
         o.put("date", date.toString());
         ArrayNode results = o.putArray("results");
-        for (BenchRow r : table.rows()) {
+        for (BenchCell c : result.cells()) {
             ObjectNode n = results.addObject();
-            n.put("stoppingRule", r.stoppingRule());
-            n.put("agents", r.agents());
-            n.put("questions", r.questions());
-            n.put("correct", r.correct());
-            n.put("accuracy", r.accuracy());
-            n.put("accuracyStdErr", round(r.accuracyStdErr()));
-            n.put("accuracyLow95", round(r.accuracyLow95()));
-            n.put("accuracyHigh95", round(r.accuracyHigh95()));
-            n.put("accuracyGain", r.accuracyGain());
-            n.put("noAnswer", r.noAnswer());
-            n.put("incomplete", r.incomplete());
-            n.put("meanLatencyMs", round(r.meanLatencyMs()));
-            n.put("p95LatencyMs", round(r.p95LatencyMs()));
-            n.put("latencyRatio", round(r.latencyRatio()));
-            n.put("meanSamples", round(r.meanSamples()));
-            n.put("meanSamplesCompleted", round(r.meanSamplesCompleted()));
+            n.put("stoppingRule", c.rule());
+            n.put("agents", c.agents());
+            n.put("questions", c.questions());
+            n.put("correct", c.correct());
+            n.put("accuracy", c.accuracy());
+            n.put("accuracyStdErr", round(c.accuracyStdErr()));
+            n.put("accuracyLow95", round(c.accuracy95().low()));
+            n.put("accuracyHigh95", round(c.accuracy95().high()));
+            n.put("accuracyGain", c.accuracyGain());
+            n.put("noAnswer", c.noAnswer());
+            n.put("incomplete", c.incomplete());
+            n.put("meanLatencyMs", round(c.latency().meanMs()));
+            n.put("p95LatencyMs", round(c.latency().p95Ms()));
+            n.put("latencyRatio", round(c.latencyRatio()));
+            n.put("meanSamples", round(c.meanSamples()));
+            n.put("meanSamplesCompleted", round(c.meanSamplesCompleted()));
             ObjectNode tokens = n.putObject("tokens");
-            tokens.put("input", r.inputTokens());
-            tokens.put("output", r.outputTokens());
-            tokens.put("total", r.totalTokens());
-            tokens.put("meanPerQuestion", round(r.meanTokensPerQuestion()));
-            n.put("cancellations", r.cancellations());
+            tokens.put("input", c.tokens().inputTokens());
+            tokens.put("output", c.tokens().outputTokens());
+            tokens.put("total", c.tokens().totalTokens());
+            tokens.put("meanPerQuestion", round(c.meanTokensPerQuestion()));
+            n.put("cancellations", c.cancellations());
         }
         if (!written.isEmpty()) {
             ObjectNode files = o.putObject("report");
@@ -485,12 +370,12 @@ final class BenchCommand implements Callable<Integer> {
         return o;
     }
 
-    static String human(Dataset data, int questions, EngineSetup setup, EngineOptions.Config config,
-            RunOptions.Settings settings, Table table, List<Path> written) {
+    static String human(Dataset data, EngineSetup setup, EngineOptions.Config config,
+            RunOptions.Settings settings, BenchResult result, List<Path> written) {
         StringBuilder b = new StringBuilder();
-        b.append("Bench of ").append(data.path()).append(": ").append(questions).append(" questions");
-        if (!data.problems().isEmpty()) {
-            int n = data.problems().size();
+        b.append("Bench of ").append(data.source()).append(": ").append(result.questions()).append(" questions");
+        if (!data.skipped().isEmpty()) {
+            int n = data.skipped().size();
             b.append(" (").append(n).append(n == 1 ? " line skipped)" : " lines skipped)");
         }
         b.append('\n');
@@ -506,25 +391,24 @@ final class BenchCommand implements Callable<Integer> {
         String team = !config.mixed() ? "clones of " + config.team()
                 : personas.size() == 1 ? "one persona (" + personas.get(0) + ")"
                 : "mixed: " + String.join(", ", personas) + ", cycled over the agents";
-        b.append("Team     ").append(team).append(", temperature ").append(SvgChart.number(setup.temperature()))
-                .append('\n');
+        b.append("Team     ").append(team).append(", temperature ")
+                .append(ReportFormat.number(setup.temperature())).append('\n');
         b.append("Baseline ").append(baseline(setup)).append(rules.size() > 1 ? ", run once and shared by every rule"
                 : "").append('\n');
-        for (Map.Entry<String, Map<Integer, Stats>> e : table.byRule().entrySet()) {
+        for (String rule : result.stoppingRules()) {
             b.append('\n');
             if (rules.size() > 1) {
-                b.append("Rule ").append(e.getKey()).append('\n');
+                b.append("Rule ").append(rule).append('\n');
             }
             b.append(String.format(Locale.ROOT, "%6s %9s %12s %9s %9s %9s %8s %8s %9s %9s %9s%n", "agents",
                     "accuracy", "95% interval", "gain", "mean ms", "p95 ms", "latency", "samples", "tokens/q",
                     "cancelled", "no answer"));
-            for (Stats s : e.getValue().values()) {
-                double ratio = table.latencyRatio(s);
+            for (BenchCell c : result.cells(rule)) {
                 b.append(String.format(Locale.ROOT,
-                        "%6d %8.1f%% %12s %+6.1f pp %9.1f %9.1f %7.2fx %8.2f %9.1f %9d %9d%n", s.agents,
-                        100 * s.accuracy(), interval(s),
-                        100 * (s.accuracy() - table.baseline().accuracy()), s.meanLatencyMs(), s.p95LatencyMs(),
-                        ratio, s.meanSamples(), s.meanTokens(), s.cancelled, s.noVerdict));
+                        "%6d %8.1f%% %12s %+6.1f pp %9.1f %9.1f %7.2fx %8.2f %9.1f %9d %9d%n", c.agents(),
+                        100 * c.accuracy(), interval(c), 100 * c.accuracyGain(), c.latency().meanMs(),
+                        c.latency().p95Ms(), c.latencyRatio(), c.meanSamples(), c.meanTokensPerQuestion(),
+                        c.cancellations(), c.noAnswer()));
             }
         }
         if (setup.simulated()) {
@@ -538,9 +422,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The accuracy's 95% Wilson interval in percent, e.g. {@code 55.1-84.3%}. */
-    private static String interval(Stats s) {
-        double[] w = BenchRow.wilson(s.correct, s.questions);
-        return String.format(Locale.ROOT, "%.0f-%.0f%%", 100 * w[0], 100 * w[1]);
+    private static String interval(BenchCell c) {
+        ConfidenceInterval w = c.accuracy95();
+        return String.format(Locale.ROOT, "%.0f-%.0f%%", 100 * w.low(), 100 * w.high());
     }
 
     private static double round(double v) {
@@ -551,32 +435,33 @@ final class BenchCommand implements Callable<Integer> {
     static final class Progress {
         private final PrintWriter err;
         private final boolean enabled;
-        private final int total;
         private final long start = System.nanoTime();
-        private int done;
         private int width;
 
-        Progress(PrintWriter err, boolean enabled, int total) {
+        Progress(PrintWriter err, boolean enabled) {
             this.err = err;
             this.enabled = enabled;
-            this.total = total;
         }
 
         /** Shows the accuracy so far of the first rule's agent counts; the other rules are counted. */
-        void questionDone(Table table) {
-            done++;
+        void questionDone(BenchProgress progress) {
             if (!enabled) {
                 return;
             }
+            int done = progress.done();
+            int total = progress.total();
             StringBuilder line = new StringBuilder("bench: ").append(done).append('/').append(total)
                     .append(" questions | accuracy");
-            Map.Entry<String, Map<Integer, Stats>> first = table.byRule().entrySet().iterator().next();
-            for (Stats s : first.getValue().values()) {
-                line.append(String.format(Locale.ROOT, " N=%d %.1f%%", s.agents, 100 * s.accuracy()));
+            List<String> rules = progress.rules();
+            String first = rules.get(0);
+            for (BenchProgress.Cell c : progress.cells()) {
+                if (c.rule().equals(first)) {
+                    line.append(String.format(Locale.ROOT, " N=%d %.1f%%", c.agents(), 100 * c.accuracy()));
+                }
             }
-            if (table.byRule().size() > 1) {
-                int more = table.byRule().size() - 1;
-                line.append(" (").append(first.getKey()).append("; ").append(more)
+            if (rules.size() > 1) {
+                int more = rules.size() - 1;
+                line.append(" (").append(first).append("; ").append(more)
                         .append(more == 1 ? " more rule)" : " more rules)");
             }
             long elapsed = System.nanoTime() - start;

@@ -21,11 +21,11 @@ import dev.contemplate.inference.simulated.Scenario;
 import dev.contemplate.inference.simulated.SimulatedEngine;
 import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.ContemplationEvent;
-import dev.contemplate.orchestrator.ContemplationException;
 import dev.contemplate.orchestrator.Contemplator;
 import dev.contemplate.orchestrator.EngineGuard;
 import dev.contemplate.orchestrator.Mode;
-import dev.contemplate.orchestrator.Verdict;
+import dev.contemplate.research.bench.BenchClock;
+import dev.contemplate.research.bench.RunOutcome;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,16 +39,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -80,16 +75,6 @@ final class EngineSetup implements AutoCloseable {
             @Nullable Integer maxTokens, Function<String, Scenario> scenarios, boolean logprobs) {
     }
 
-    /**
-     * How one contemplation ended: a verdict or a contemplation error, and its latency on the setup's clock.
-     *
-     * @param verdict the verdict, or null when it failed
-     * @param failure the failure, or null when there is a verdict
-     * @param latency time from start to verdict or failure
-     */
-    record Outcome(@Nullable Verdict verdict, @Nullable ContemplationException failure, Duration latency) {
-    }
-
     private final EngineOptions.Kind kind;
     private final InferenceEngine engine;
     private final String description;
@@ -97,13 +82,13 @@ final class EngineSetup implements AutoCloseable {
     private final PromptStyle style;
     private final double temperature;
     private final int maxTokens;
-    private final Scheduler clock;
+    private final BenchClock clock;
     private final @Nullable VirtualTimeScheduler virtualClock;
     private final Function<String, Optional<String>> questionReader;
 
     private EngineSetup(EngineOptions.Kind kind, InferenceEngine engine, String description, List<Persona> personas,
-            PromptStyle style, double temperature, int maxTokens, Scheduler clock,
-            @Nullable VirtualTimeScheduler virtualClock, Function<String, Optional<String>> questionReader) {
+            PromptStyle style, double temperature, int maxTokens, @Nullable VirtualTimeScheduler virtualClock,
+            Function<String, Optional<String>> questionReader) {
         this.kind = kind;
         this.engine = engine;
         this.description = description;
@@ -111,7 +96,8 @@ final class EngineSetup implements AutoCloseable {
         this.style = style;
         this.temperature = temperature;
         this.maxTokens = maxTokens;
-        this.clock = clock;
+        this.clock = virtualClock != null ? BenchClock.virtual(virtualClock, virtualClock::advanceTimeBy)
+                : BenchClock.realTime();
         this.virtualClock = virtualClock;
         this.questionReader = questionReader;
     }
@@ -162,7 +148,7 @@ final class EngineSetup implements AutoCloseable {
         int tokens = request.maxTokens() != null ? request.maxTokens() : EmbeddedEngines.MAX_TOKENS;
         return new EngineSetup(EngineOptions.Kind.EMBEDDED, engine,
                 EmbeddedEngines.describe(engine, personas, config.mixed()), personas, PromptStyle.PLAIN, t, tokens,
-                Schedulers.parallel(), null, q -> readQuestion(config, q));
+                null, q -> readQuestion(config, q));
     }
 
     private static EngineSetup openAi(EngineOptions.Config config, Request request) {
@@ -194,7 +180,7 @@ final class EngineSetup implements AutoCloseable {
                 : new Redacting(engine, key);
         return new EngineSetup(EngineOptions.Kind.OPENAI, redacted,
                 "openai (model " + config.model() + " at " + url + ")", List.of(Persona.PLAIN),
-                PromptStyle.STEP_BY_STEP, t, tokens, Schedulers.parallel(), null, Optional::of);
+                PromptStyle.STEP_BY_STEP, t, tokens, null, Optional::of);
     }
 
     private static EngineSetup simulated(Request request) {
@@ -207,7 +193,7 @@ final class EngineSetup implements AutoCloseable {
         double t = request.temperature() != null ? request.temperature() : DEFAULT_TEMPERATURE;
         int tokens = request.maxTokens() != null ? request.maxTokens() : 256;
         return new EngineSetup(EngineOptions.Kind.SIMULATED, engine, engine.describe() + "; virtual clock",
-                List.of(Persona.PLAIN), PromptStyle.PLAIN, t, tokens, clock, clock, Optional::of);
+                List.of(Persona.PLAIN), PromptStyle.PLAIN, t, tokens, clock, Optional::of);
     }
 
     /** Fails fast, in one line, when nothing listens at the server's host and port. */
@@ -247,7 +233,12 @@ final class EngineSetup implements AutoCloseable {
 
     /** Returns "virtual" for the simulated engine's clock, else "real". */
     String clockName() {
-        return virtualClock != null ? "virtual" : "real";
+        return clock.toString();
+    }
+
+    /** Returns the clock contemplations run and are timed on: virtual for the simulated engine, else real. */
+    BenchClock clock() {
+        return clock;
     }
 
     /** Returns the personas, cycled over the agents; the first is the single agent of N = 1. */
@@ -297,69 +288,19 @@ final class EngineSetup implements AutoCloseable {
      * no guard.
      */
     Contemplator.Builder contemplator() {
-        Contemplator.Builder b = Contemplator.builder().engine(engine).clock(clock);
+        Contemplator.Builder b = Contemplator.builder().engine(engine).clock(clock.scheduler());
         return kind == EngineOptions.Kind.OPENAI ? b.guard(engine, EngineGuard.defaults(engine.name())) : b;
     }
 
-    /** Runs one contemplation to its verdict or failure, measuring its latency on this setup's clock. */
-    Outcome run(Contemplator contemplator, String question, Mode mode, Budget budget) {
-        return run(contemplator, question, mode, budget, event -> { });
-    }
-
     /**
-     * Runs one contemplation to its verdict or failure, as {@link #run(Contemplator, String, Mode, Budget)} does,
-     * handing each of its {@linkplain Contemplator#events events} to {@code listener} as it happens: on the engine's
-     * threads in real time, on the caller's thread while the simulated engine's virtual clock is advanced. The
-     * listener must not throw.
+     * Runs one contemplation to its verdict or failure, measuring its latency on this setup's clock and handing each
+     * of its {@linkplain Contemplator#events events} to {@code listener} as it happens: on the engine's threads in
+     * real time, on the caller's thread while the simulated engine's virtual clock is advanced. The listener must not
+     * throw.
      */
-    Outcome run(Contemplator contemplator, String question, Mode mode, Budget budget,
+    RunOutcome run(Contemplator contemplator, String question, Mode mode, Budget budget,
             Consumer<ContemplationEvent> listener) {
-        long start = now();
-        AtomicLong end = new AtomicLong(Long.MIN_VALUE);
-        // what Contemplator.contemplate does, with the events seen on the way
-        Mono<Verdict> call = contemplator.events(question, mode, budget)
-                .doOnNext(listener)
-                .ofType(ContemplationEvent.VerdictReady.class)
-                .map(ContemplationEvent.VerdictReady::verdict)
-                .single()
-                .doOnTerminate(() -> end.set(now()));
-        try {
-            Verdict v;
-            if (virtualClock == null) {
-                v = call.block();
-            } else {
-                CompletableFuture<Verdict> future = call.toFuture();
-                virtualClock.advanceTimeBy(budget.deadline().plusMillis(1));
-                if (!future.isDone()) {
-                    future.cancel(true);
-                    throw new IllegalStateException("the simulated contemplation did not end at its deadline");
-                }
-                v = unwrap(future);
-            }
-            return new Outcome(v, null, latency(start, end));
-        } catch (ContemplationException e) {
-            return new Outcome(null, e, latency(start, end));
-        }
-    }
-
-    private Duration latency(long start, AtomicLong end) {
-        long stop = end.get() == Long.MIN_VALUE ? now() : end.get();
-        return Duration.ofNanos(stop - start);
-    }
-
-    private static Verdict unwrap(CompletableFuture<Verdict> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw e;
-        }
-    }
-
-    private long now() {
-        return virtualClock != null ? virtualClock.now(TimeUnit.NANOSECONDS) : System.nanoTime();
+        return clock.run(contemplator, question, mode, budget, listener);
     }
 
     /**

@@ -6,6 +6,13 @@ import dev.contemplate.aggregation.AnswerExtractor;
 import dev.contemplate.aggregation.AnswerExtractors;
 import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.aggregation.StoppingRules;
+import dev.contemplate.research.dataset.SkippedLine;
+import dev.contemplate.research.replay.ReplayData;
+import dev.contemplate.research.replay.ReplayFormat;
+import dev.contemplate.research.replay.ReplayReader;
+import dev.contemplate.research.replay.ReplayReport;
+import dev.contemplate.research.replay.Replayer;
+import dev.contemplate.research.replay.RuleResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -26,8 +33,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code contemplate replay}: replays stopping and voting rules on recorded samples, without a model. See
- * {@link ReplayReader} for the formats and answer keys and {@link Replayer} for the shuffle derivation.
+ * {@code contemplate replay}: replays stopping and voting rules on recorded samples, without a model; the picocli
+ * front end of {@code contemplate-research}'s replay. See {@link ReplayReader} for the formats and answer keys and
+ * {@link Replayer} for the shuffle derivation.
  *
  * <p>Exit codes: 0 on success; 1 when the vote fails (the semantic vote's embedding model cannot run); 2 for invalid
  * options, and when the file cannot be read, holds no valid question, or has a malformed line under
@@ -74,7 +82,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--file", required = true, paramLabel = "FILE", description = "The recorded samples (JSON lines).")
     private Path file;
 
-    @Option(names = "--format", paramLabel = "FORMAT", converter = ReplayFormat.Converter.class,
+    @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class,
             description = "esc, adaptive, compact or freeform (default: detected from the first valid line).")
     private ReplayFormat format;
 
@@ -143,11 +151,11 @@ public final class ReplayCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        for (MalformedLine m : data.malformed()) {
+        for (SkippedLine m : data.skipped()) {
             err.println(file + ": " + m + (strict ? "" : " (skipped)"));
         }
-        if (strict && !data.malformed().isEmpty()) {
-            err.println("replay: " + data.malformed().size() + " malformed line(s) in " + file + "; failing because"
+        if (strict && !data.skipped().isEmpty()) {
+            err.println("replay: " + data.skipped().size() + " malformed line(s) in " + file + "; failing because"
                     + " of --strict");
             err.flush();
             return 2;
@@ -197,6 +205,18 @@ public final class ReplayCommand implements Callable<Integer> {
             }
         }
         return new ArrayList<>(byName.values());
+    }
+
+    /** Picocli converter for {@code --format}, by {@link ReplayFormat#parse}. */
+    public static final class FormatConverter implements ITypeConverter<ReplayFormat> {
+        @Override
+        public ReplayFormat convert(String value) {
+            try {
+                return ReplayFormat.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** Picocli converter for {@code --stop}, by {@link StoppingRules#parse}. */

@@ -3,6 +3,7 @@ package dev.contemplate.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.contemplate.inference.langchain4j.testkit.OpenAiTestServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -118,7 +119,7 @@ class AskCommandTest {
 
     @Test
     void askJsonOverAnOpenAiCompatibleServerSendsSeededStreamingRequests() throws IOException {
-        try (OpenAiTestServer server = new OpenAiTestServer()) {
+        try (OpenAiTestServer server = OpenAiTestServer.replying(body -> "The answer is 42.")) {
             Cli.Result r = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model",
                     "test-model", "--agents", "4", "--stop", "fixed", "--seed", "100", "--json", "What is 6*7?");
             assertThat(r.exitCode()).as(r.err()).isZero();
@@ -167,7 +168,7 @@ class AskCommandTest {
 
     @Test
     void freeFormQuestionsAreClusteredByMeaningWithoutAnAnswerFormatInstruction() throws IOException {
-        try (OpenAiTestServer server = new OpenAiTestServer(AskCommandTest::freeForm)) {
+        try (OpenAiTestServer server = OpenAiTestServer.replying(AskCommandTest::freeForm)) {
             Cli.Result r = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model", "m",
                     "--agents", "4", "--stop", "fixed", "--seed", "100", "--vote", "semantic", "--json",
                     "What is the capital of Australia?");
@@ -202,7 +203,7 @@ class AskCommandTest {
 
     @Test
     void judgesAndVerifiersDecideFreeFormQuestionsAndReportTheirCalls() throws IOException {
-        try (OpenAiTestServer server = new OpenAiTestServer(AskCommandTest::freeForm)) {
+        try (OpenAiTestServer server = OpenAiTestServer.replying(AskCommandTest::freeForm)) {
             JsonNode usc = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model", "m",
                     "--agents", "4", "--stop", "fixed", "--seed", "100", "--vote", "semantic", "--judge", "usc",
                     "--json", "What is the capital of Australia?").json();
@@ -227,7 +228,7 @@ class AskCommandTest {
 
     @Test
     void theBaseUrlFromTheEnvironmentSelectsTheOpenAiEngine() throws IOException {
-        try (OpenAiTestServer server = new OpenAiTestServer()) {
+        try (OpenAiTestServer server = OpenAiTestServer.replying(body -> "The answer is 42.")) {
             Map<String, String> env = Map.of(EngineOptions.ENV_BASE_URL, server.baseUrl(),
                     EngineOptions.ENV_MODEL, "env-model", EngineOptions.ENV_API_KEY, "secret");
             Cli.Result r = Cli.run(env, "ask", "--agents", "2", "--json", "What is 6*7?");
@@ -239,7 +240,7 @@ class AskCommandTest {
 
     @Test
     void whenEveryAgentFailsOneLineNamesTheCauseWithExitCode1() throws IOException {
-        try (OpenAiTestServer server = new OpenAiTestServer()) {
+        try (OpenAiTestServer server = OpenAiTestServer.failing(500, exchange -> "scripted failure")) {
             Cli.Result r = Cli.run("ask", "--base-url", server.baseUrl(), "--model", "m", "--agents", "3",
                     "please fail");
             assertThat(r.exitCode()).isEqualTo(ExitCodes.NO_ANSWER);

@@ -10,6 +10,7 @@ import dev.contemplate.aggregation.StoppingRules;
 import dev.contemplate.inference.FinishReason;
 import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.PermanentInferenceException;
+import dev.contemplate.inference.langchain4j.testkit.OpenAiTestServer;
 import dev.contemplate.inference.testkit.ScriptedEngine;
 import dev.contemplate.inference.testkit.ScriptedEngine.Script;
 import dev.contemplate.model.arithmetic.ArithmeticModel;
@@ -283,7 +284,8 @@ class BadInputTest {
 
         @Test
         void askPrintsGarbageEngineOutputAsOneErrorLine() throws Exception {
-            try (OpenAiTestServer server = new OpenAiTestServer(body -> "\u0000\u001b[J\u202e ### {\"answer\":")) {
+            try (OpenAiTestServer server = OpenAiTestServer.replying(
+                    body -> "\u0000\u001b[J\u202e ### {\"answer\":")) {
                 Cli.Result r = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model", "m",
                         "-n", "2", QUESTION);
                 assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.NO_ANSWER);

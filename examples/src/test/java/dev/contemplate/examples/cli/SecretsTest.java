@@ -2,21 +2,17 @@ package dev.contemplate.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.contemplate.inference.langchain4j.testkit.OpenAiTestServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,44 +40,21 @@ class SecretsTest {
 
     /**
      * A server in the worst manner: it answers every chat completion with {@code status} and an OpenAI-style error
-     * body that repeats the Authorization header it got, and records that header.
+     * body that repeats the Authorization header it got; the server records that header.
      */
-    private static final class EchoingServer implements AutoCloseable {
-        private final HttpServer server;
-        private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private static OpenAiTestServer echoingServer(int status) throws IOException {
+        return OpenAiTestServer.failing(status, exchange -> "Incorrect API key provided: " + exchange.authorization());
+    }
 
-        EchoingServer(int status) throws IOException {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.createContext("/v1/chat/completions", http -> {
-                try (http) {
-                    http.getRequestBody().readAllBytes();
-                    String auth = String.valueOf(http.getRequestHeaders().getFirst("Authorization"));
-                    authorizations.add(auth);
-                    byte[] body = ("{\"error\":{\"message\":\"Incorrect API key provided: " + auth
-                            + "\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}")
-                            .getBytes(StandardCharsets.UTF_8);
-                    http.getResponseHeaders().add("Content-Type", "application/json");
-                    http.sendResponseHeaders(status, body.length);
-                    http.getResponseBody().write(body);
-                }
-            });
-            server.start();
-        }
-
-        String baseUrl() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
+    /** Returns the Authorization headers that {@code server} received. */
+    private static List<String> authorizations(OpenAiTestServer server) {
+        return server.exchanges().stream().map(e -> String.valueOf(e.authorization())).toList();
     }
 
     @ParameterizedTest
     @ValueSource(ints = {401, 500})
     void askNeverShowsItsKeyWhenTheServerRefusesItOrFails(int status) throws IOException {
-        try (EchoingServer server = new EchoingServer(status)) {
+        try (OpenAiTestServer server = echoingServer(status)) {
             for (boolean json : new boolean[] {false, true}) {
                 Cli.Result r = json
                         ? Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--api-key", ASK_KEY,
@@ -89,7 +62,7 @@ class SecretsTest {
                         : Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--api-key", ASK_KEY,
                                 "--model", "m", "-n", "2", "--budget", "20s", "What is 2+2?");
                 // the key did reach the server, which echoed it back
-                assertThat(server.authorizations).contains("Bearer " + ASK_KEY);
+                assertThat(authorizations(server)).contains("Bearer " + ASK_KEY);
                 assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.NO_ANSWER);
                 assertThat(r.errLines()).last().asString().startsWith("contemplate ask: no answer: every agent failed");
                 // the server's message is still told, the key in it redacted
@@ -102,10 +75,10 @@ class SecretsTest {
 
     @Test
     void askNeverShowsAKeyFromTheEnvironmentEither() throws IOException {
-        try (EchoingServer server = new EchoingServer(401)) {
+        try (OpenAiTestServer server = echoingServer(401)) {
             Cli.Result r = Cli.run(Map.of(EngineOptions.ENV_API_KEY, ASK_KEY, EngineOptions.ENV_BASE_URL,
                     server.baseUrl(), EngineOptions.ENV_MODEL, "m"), "ask", "-n", "1", "What is 2+2?");
-            assertThat(server.authorizations).contains("Bearer " + ASK_KEY);
+            assertThat(authorizations(server)).contains("Bearer " + ASK_KEY);
             assertThat(r.exitCode()).isEqualTo(ExitCodes.NO_ANSWER);
             assertNoSecret(r.out() + r.err());
         }
@@ -113,7 +86,7 @@ class SecretsTest {
 
     @Test
     void askAgainstTheTestServersScriptedFailureShowsNoKey() throws IOException {
-        try (OpenAiTestServer server = new OpenAiTestServer()) {
+        try (OpenAiTestServer server = OpenAiTestServer.failing(500, exchange -> "scripted failure")) {
             Cli.Result r = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--api-key", ASK_KEY,
                     "--model", "m", "-n", "3", "please fail");
             assertThat(r.exitCode()).isEqualTo(ExitCodes.NO_ANSWER);

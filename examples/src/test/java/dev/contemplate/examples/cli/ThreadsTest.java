@@ -2,6 +2,7 @@ package dev.contemplate.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.contemplate.inference.langchain4j.testkit.OpenAiTestServer;
 import java.io.IOException;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -22,7 +23,7 @@ class ThreadsTest {
     @Test
     void everyEngineLeavesNoNonDaemonThread() throws IOException {
         Set<Thread> before = nonDaemon();
-        try (OpenAiTestServer server = new OpenAiTestServer()) {
+        try (OpenAiTestServer server = OpenAiTestServer.replying(body -> "The answer is 42.")) {
             assertThat(Cli.run("ask", "--base-url", server.baseUrl(), "--model", "m", "-n", "3", "q").exitCode())
                     .isZero();
         }

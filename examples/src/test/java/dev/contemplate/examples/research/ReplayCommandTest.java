@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,11 @@ class ReplayCommandTest {
         }
     }
 
+    /** The hand-made ESC file: three questions, four samples each, keyed by the letters extractor. */
+    static Path smallFile() throws URISyntaxException {
+        return Path.of(ReplayCommandTest.class.getResource("/research/small-esc.jsonl").toURI());
+    }
+
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -65,7 +71,7 @@ class ReplayCommandTest {
 
     @Test
     void printsAnAlignedTableWithTheDefaultRulesCappedAtMax() throws Exception {
-        Run r = run("--file", ReplayerTest.smallFile().toString(), "--max", "4", "--shuffles", "3", "--seed", "5");
+        Run r = run("--file", smallFile().toString(), "--max", "4", "--shuffles", "3", "--seed", "5");
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.err()).isEmpty();
@@ -86,7 +92,7 @@ class ReplayCommandTest {
 
     @Test
     void printsOneJsonObjectWithTheSameFigures() throws Exception {
-        Run r = run("--file", ReplayerTest.smallFile().toString(), "--stop", "esc:2", "--stop", "unassailable,fixed:1",
+        Run r = run("--file", smallFile().toString(), "--stop", "esc:2", "--stop", "unassailable,fixed:1",
                 "--shuffles", "2", "--seed", "5", "--json");
 
         assertThat(r.exitCode()).isZero();

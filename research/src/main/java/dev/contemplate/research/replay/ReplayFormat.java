@@ -1,10 +1,8 @@
-package dev.contemplate.examples.research;
+package dev.contemplate.research.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 import java.util.Optional;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 
 /** The recorded-sample formats {@link ReplayReader} reads, one JSON object a line. */
 public enum ReplayFormat {
@@ -45,7 +43,7 @@ public enum ReplayFormat {
     }
 
     /**
-     * Returns the name used on the command line and in reports: {@code esc}, {@code adaptive}, {@code compact} or
+     * Returns the name used in reports and by {@link #parse}: {@code esc}, {@code adaptive}, {@code compact} or
      * {@code freeform}.
      */
     public String id() {
@@ -92,17 +90,5 @@ public enum ReplayFormat {
     @Override
     public String toString() {
         return id;
-    }
-
-    /** Picocli converter for {@code --format}. */
-    public static final class Converter implements ITypeConverter<ReplayFormat> {
-        @Override
-        public ReplayFormat convert(String value) {
-            try {
-                return parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
     }
 }

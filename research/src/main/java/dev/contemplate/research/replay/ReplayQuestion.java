@@ -1,4 +1,4 @@
-package dev.contemplate.examples.research;
+package dev.contemplate.research.replay;
 
 import dev.contemplate.aggregation.Answer;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param goldKey the gold answer's key, compared with the verdict's key; empty for a labelled question
  * @param samples each sample's answer, empty for a sample without one, in file order
  * @param ordered whether the samples' order is meaningful (ESC, Adaptive-Consistency and free-form lists: the first
- *     {@code --max} are replayed); false for expanded counts, whose order is arbitrary
+ *     {@code max} are replayed); false for expanded counts, whose order is arbitrary
  * @param extractor the extractor used, by its spec ({@code letters}, {@code numeric}, ...)
  * @param question the question's text when the file gives it (ESC, free-form)
  * @param texts each sample's text, label and log-probabilities, in the order of {@code samples}

@@ -1,14 +1,13 @@
-package dev.contemplate.examples.research;
+package dev.contemplate.research.replay;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.contemplate.aggregation.Answer;
 import dev.contemplate.aggregation.AnswerExtractor;
 import dev.contemplate.aggregation.AnswerExtractors;
 import dev.contemplate.inference.TokenLogprobs;
+import dev.contemplate.research.dataset.SkippedLine;
+import dev.contemplate.research.internal.JsonLines;
+import dev.contemplate.research.internal.JsonLines.Rejected;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -58,14 +58,15 @@ import java.util.regex.Pattern;
  * answer. The question has no gold: it is right when the sample that represents the voted answer is labelled
  * correct (see {@link Replayer}).
  *
- * <p><b>Malformed lines</b> (bad JSON, not an object, a missing or blank gold or question, a missing sample list, a
- * wrong type, an empty sample list, a negative or fractional count, a number too large for a double such as
- * {@code 1e999}, a free-form sample without a {@code text} or a {@code correct} label, a positive or non-finite
- * log-probability, more than {@value #MAX_SAMPLES_PER_LINE} samples) are returned as {@link MalformedLine}s with their
- * 1-based line number, never dropped silently; no line makes reading fail. A reason is one line of printable text,
- * cut after 300 characters: control characters, line separators and unpaired surrogates it would quote are escaped,
- * and input it quotes is cut. Blank lines are not records and are passed over; a byte order mark at the start of the
- * file is ignored.
+ * <p><b>Malformed lines</b> (bad JSON, including content after the line's JSON value; not an object, a missing or
+ * blank gold or question, a missing sample list, a wrong type, an empty sample list, a negative or fractional count,
+ * a number too large for a double such as {@code 1e999}, a free-form sample without a {@code text} or a
+ * {@code correct} label, a positive or non-finite log-probability, more than {@value #MAX_SAMPLES_PER_LINE} samples)
+ * are returned as {@link SkippedLine}s with their 1-based line number, never dropped silently; no line makes reading
+ * fail. A reason is one line of printable text, cut after 300 characters: control characters, line separators and
+ * unpaired surrogates it would quote are escaped, and input it quotes is cut. Blank lines are not records and are
+ * passed over; a byte order mark at the start of the file is ignored. Lines are read by the same reader as a bench's
+ * {@link dev.contemplate.research.dataset.Dataset}.
  */
 public final class ReplayReader {
 
@@ -74,79 +75,77 @@ public final class ReplayReader {
 
     /** Letters, each with its combining marks: the words that {@link AnswerExtractors#lastLetters()} reads. */
     private static final Pattern LETTERS = Pattern.compile("\\p{L}[\\p{L}\\p{M}]*");
-    /** The most characters of a malformed line's reason, and of the input it quotes. */
-    private static final int MAX_REASON_CHARS = 300;
+    /** The most characters of the input a skipped line's reason quotes. */
     private static final int MAX_QUOTED_CHARS = 60;
-    private static final ObjectReader JSON = new ObjectMapper().readerFor(JsonNode.class)
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Optional<ReplayFormat> forcedFormat;
     private final Optional<AnswerExtractor> forcedExtractor;
 
     /**
+     * Returns a reader.
+     *
      * @param format the format to read, or empty to detect it
      * @param extractor the extractor for every question, or empty for the per-question default
+     * @throws NullPointerException if an argument is null
      */
     public ReplayReader(Optional<ReplayFormat> format, Optional<AnswerExtractor> extractor) {
-        this.forcedFormat = format;
-        this.forcedExtractor = extractor;
+        this.forcedFormat = Objects.requireNonNull(format, "format");
+        this.forcedExtractor = Objects.requireNonNull(extractor, "extractor");
     }
 
-    /** Reads {@code file} as UTF-8. */
+    /** Returns a reader that detects the format and picks each question's extractor by its gold answer. */
+    public static ReplayReader detecting() {
+        return new ReplayReader(Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Reads {@code file} as UTF-8.
+     *
+     * @throws java.nio.file.NoSuchFileException if there is no such file
+     * @throws IOException if the file cannot be read or is not UTF-8 text
+     */
     public ReplayData read(Path file) throws IOException {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return read(in);
         }
     }
 
-    /** Reads every line of {@code in}. */
+    /**
+     * Reads every line of {@code in}.
+     *
+     * @throws IOException if {@code in} cannot be read
+     */
     public ReplayData read(BufferedReader in) throws IOException {
-        Optional<ReplayFormat> format = forcedFormat;
-        List<ReplayQuestion> questions = new ArrayList<>();
-        List<MalformedLine> malformed = new ArrayList<>();
-        Map<String, Integer> extractors = new LinkedHashMap<>();
-        int lineNo = 0;
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-            lineNo++;
-            if (lineNo == 1 && line.startsWith("\ufeff")) {
-                // a byte order mark that an editor wrote at the start of the file
-                line = line.substring(1);
-            }
-            if (line.isBlank()) {
-                continue;
-            }
-            try {
-                JsonNode node = parseJson(line);
-                if (format.isEmpty()) {
-                    format = ReplayFormat.detect(node);
-                    if (format.isEmpty()) {
-                        throw new Malformed(node.isObject()
-                                ? "no known format: expected a field 'generated_answer' (esc), 'answers' (adaptive),"
-                                        + " 'counts' (compact) or 'samples' (freeform)"
-                                : "expected a JSON object but was " + kind(node));
-                    }
-                }
-                ReplayQuestion q = parse(format.get(), node, lineNo);
-                questions.add(q);
-                extractors.merge(q.extractor(), 1, Integer::sum);
-            } catch (Malformed e) {
-                malformed.add(new MalformedLine(lineNo, printable(e.getMessage())));
-            }
-        }
-        return new ReplayData(format, questions, malformed, extractors);
+        Detecting parser = new Detecting();
+        JsonLines.Lines<ReplayQuestion> lines = JsonLines.read(in, message -> "bad JSON: " + message, parser);
+        return new ReplayData(parser.format, lines.records(), lines.skipped(), parser.extractors);
     }
 
-    private static JsonNode parseJson(String line) {
-        try {
-            return JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new Malformed("bad JSON: " + e.getOriginalMessage());
+    /** Parses lines in the forced format, or in the one detected on the first line that has one. */
+    private final class Detecting implements JsonLines.RecordParser<ReplayQuestion> {
+        private Optional<ReplayFormat> format = forcedFormat;
+        private final Map<String, Integer> extractors = new LinkedHashMap<>();
+
+        @Override
+        public ReplayQuestion parse(JsonNode node, int line) {
+            if (format.isEmpty()) {
+                format = ReplayFormat.detect(node);
+                if (format.isEmpty()) {
+                    throw new Rejected(node.isObject()
+                            ? "no known format: expected a field 'generated_answer' (esc), 'answers' (adaptive),"
+                                    + " 'counts' (compact) or 'samples' (freeform)"
+                            : "expected a JSON object but was " + kind(node));
+                }
+            }
+            ReplayQuestion q = ReplayReader.this.parse(format.get(), node, line);
+            extractors.merge(q.extractor(), 1, Integer::sum);
+            return q;
         }
     }
 
     private ReplayQuestion parse(ReplayFormat format, JsonNode node, int line) {
         if (!node.isObject()) {
-            throw new Malformed("expected a JSON object but was " + kind(node));
+            throw new Rejected("expected a JSON object but was " + kind(node));
         }
         switch (format) {
             case ESC:
@@ -178,7 +177,7 @@ public final class ReplayReader {
                 samples.add(cache.computeIfAbsent(e.textValue(), ex::extract));
                 texts.add(e.textValue());
             } else {
-                throw new Malformed("generated_answer[" + i + "] must be a string but was " + kind(e));
+                throw new Rejected("generated_answer[" + i + "] must be a string but was " + kind(e));
             }
         }
         JsonNode q = node.get("question");
@@ -204,7 +203,7 @@ public final class ReplayReader {
                 samples.add(cache.computeIfAbsent(text, t -> normalise(t, ex)));
                 texts.add(text);
             } else {
-                throw new Malformed("answers[" + i + "] must be a string, number or boolean but was " + kind(e));
+                throw new Rejected("answers[" + i + "] must be a string, number or boolean but was " + kind(e));
             }
         }
         return question(line, gold, ex, samples, texts, true, Optional.empty());
@@ -215,10 +214,10 @@ public final class ReplayReader {
         AnswerExtractor ex = extractorFor(gold);
         JsonNode counts = node.get("counts");
         if (counts == null) {
-            throw new Malformed("missing field 'counts'");
+            throw new Rejected("missing field 'counts'");
         }
         if (!counts.isObject()) {
-            throw new Malformed("field 'counts' must be an object of answer to count but was " + kind(counts));
+            throw new Rejected("field 'counts' must be an object of answer to count but was " + kind(counts));
         }
         List<Optional<Answer>> samples = new ArrayList<>();
         List<String> texts = new ArrayList<>();
@@ -226,12 +225,12 @@ public final class ReplayReader {
         for (Map.Entry<String, JsonNode> e : counts.properties()) {
             JsonNode c = e.getValue();
             if (!c.isIntegralNumber() || !c.canConvertToLong() || c.longValue() < 0) {
-                throw new Malformed("counts[" + quote(e.getKey()) + "] must be a non-negative integer but was "
+                throw new Rejected("counts[" + quote(e.getKey()) + "] must be a non-negative integer but was "
                         + (c.isNumber() ? cut(c.asText()) : kind(c)));
             }
             total += c.longValue();
             if (total > MAX_SAMPLES_PER_LINE) {
-                throw new Malformed("field 'counts' holds more than " + MAX_SAMPLES_PER_LINE + " samples");
+                throw new Rejected("field 'counts' holds more than " + MAX_SAMPLES_PER_LINE + " samples");
             }
             Optional<Answer> a = normalise(e.getKey(), ex);
             for (long k = 0; k < c.longValue(); k++) {
@@ -240,7 +239,7 @@ public final class ReplayReader {
             }
         }
         if (samples.isEmpty()) {
-            throw new Malformed("field 'counts' holds no samples");
+            throw new Rejected("field 'counts' holds no samples");
         }
         return question(line, gold, ex, samples, texts, false, Optional.empty());
     }
@@ -248,13 +247,13 @@ public final class ReplayReader {
     private ReplayQuestion freeForm(JsonNode node, int line) {
         JsonNode q = node.get("question");
         if (q == null) {
-            throw new Malformed("missing field 'question'");
+            throw new Rejected("missing field 'question'");
         }
         if (!q.isTextual()) {
-            throw new Malformed("field 'question' must be a string but was " + kind(q));
+            throw new Rejected("field 'question' must be a string but was " + kind(q));
         }
         if (q.textValue().isBlank()) {
-            throw new Malformed("field 'question' is blank");
+            throw new Rejected("field 'question' is blank");
         }
         AnswerExtractor ex = forcedExtractor.orElse(AnswerExtractors.exactText());
         JsonNode list = list(node, "samples");
@@ -265,22 +264,22 @@ public final class ReplayReader {
             String at = "samples[" + i + "]";
             JsonNode e = list.get(i);
             if (!e.isObject()) {
-                throw new Malformed(at + " must be an object with 'text' and 'correct' but was " + kind(e));
+                throw new Rejected(at + " must be an object with 'text' and 'correct' but was " + kind(e));
             }
             JsonNode t = e.get("text");
             if (t == null) {
-                throw new Malformed(at + ": missing field 'text'");
+                throw new Rejected(at + ": missing field 'text'");
             }
             if (!t.isNull() && !t.isTextual()) {
-                throw new Malformed(at + ".text must be a string or null but was " + kind(t));
+                throw new Rejected(at + ".text must be a string or null but was " + kind(t));
             }
             String text = t.isNull() ? "" : t.textValue();
             JsonNode c = e.get("correct");
             if (c == null) {
-                throw new Malformed(at + ": missing field 'correct'");
+                throw new Rejected(at + ": missing field 'correct'");
             }
             if (!c.isBoolean()) {
-                throw new Malformed(at + ".correct must be a boolean but was " + kind(c));
+                throw new Rejected(at + ".correct must be a boolean but was " + kind(c));
             }
             samples.add(text.isBlank() ? Optional.empty() : cache.computeIfAbsent(text, ex::extract));
             texts.add(new ReplaySample(text, c.booleanValue(), logprobs(e.get("logprobs"), at)));
@@ -294,17 +293,17 @@ public final class ReplayReader {
             return Optional.empty();
         }
         if (!l.isArray()) {
-            throw new Malformed(at + ".logprobs must be a list of numbers but was " + kind(l));
+            throw new Rejected(at + ".logprobs must be a list of numbers but was " + kind(l));
         }
         double[] values = new double[l.size()];
         for (int j = 0; j < l.size(); j++) {
             JsonNode v = l.get(j);
             if (!v.isNumber()) {
-                throw new Malformed(at + ".logprobs[" + j + "] must be a number but was " + kind(v));
+                throw new Rejected(at + ".logprobs[" + j + "] must be a number but was " + kind(v));
             }
             double d = v.doubleValue();
             if (!(d <= 0) || Double.isInfinite(d)) {
-                throw new Malformed(at + ".logprobs[" + j + "] must be a finite log-probability <= 0 but was "
+                throw new Rejected(at + ".logprobs[" + j + "] must be a finite log-probability <= 0 but was "
                         + v.asText());
             }
             values[j] = d;
@@ -355,14 +354,14 @@ public final class ReplayReader {
     private static String gold(JsonNode node, String field) {
         JsonNode g = node.get(field);
         if (g == null) {
-            throw new Malformed("missing field '" + field + "'");
+            throw new Rejected("missing field '" + field + "'");
         }
         if (g.isNull() || !isScalar(g)) {
-            throw new Malformed("field '" + field + "' must be a string, number or boolean but was " + kind(g));
+            throw new Rejected("field '" + field + "' must be a string, number or boolean but was " + kind(g));
         }
         String text = scalar(g, "field '" + field + "'");
         if (text.isBlank()) {
-            throw new Malformed("field '" + field + "' is blank");
+            throw new Rejected("field '" + field + "' is blank");
         }
         return text;
     }
@@ -370,16 +369,16 @@ public final class ReplayReader {
     private static JsonNode list(JsonNode node, String field) {
         JsonNode l = node.get(field);
         if (l == null) {
-            throw new Malformed("missing field '" + field + "'");
+            throw new Rejected("missing field '" + field + "'");
         }
         if (!l.isArray()) {
-            throw new Malformed("field '" + field + "' must be a list but was " + kind(l));
+            throw new Rejected("field '" + field + "' must be a list but was " + kind(l));
         }
         if (l.isEmpty()) {
-            throw new Malformed("field '" + field + "' is an empty list");
+            throw new Rejected("field '" + field + "' is an empty list");
         }
         if (l.size() > MAX_SAMPLES_PER_LINE) {
-            throw new Malformed("field '" + field + "' holds more than " + MAX_SAMPLES_PER_LINE + " samples");
+            throw new Rejected("field '" + field + "' holds more than " + MAX_SAMPLES_PER_LINE + " samples");
         }
         return l;
     }
@@ -392,7 +391,7 @@ public final class ReplayReader {
      * Returns a scalar as text.
      *
      * @param at where it is, for the reason when it is malformed
-     * @throws Malformed for a number too large for a double ({@code 1e999} is read as infinity)
+     * @throws Rejected for a number too large for a double ({@code 1e999} is read as infinity)
      */
     private static String scalar(JsonNode n, String at) {
         if (n.isTextual()) {
@@ -403,7 +402,7 @@ public final class ReplayReader {
         }
         if (n.isNumber()) {
             if (!Double.isFinite(n.doubleValue())) {
-                throw new Malformed(at + " must be a finite number but was " + n.asText());
+                throw new Rejected(at + " must be a finite number but was " + n.asText());
             }
             return n.decimalValue().toPlainString();
         }
@@ -418,30 +417,6 @@ public final class ReplayReader {
     private static String cut(String input) {
         return input.length() <= MAX_QUOTED_CHARS ? input
                 : input.substring(0, MAX_QUOTED_CHARS) + "... (" + input.length() + " characters)";
-    }
-
-    /**
-     * Returns a reason as one line of printable text: control characters, line and paragraph separators and unpaired
-     * surrogates (which a bad-JSON message may quote from the input) written as Java escapes (a backslash, u and four
-     * hex digits), cut with an ellipsis after {@value #MAX_REASON_CHARS} characters.
-     */
-    private static String printable(String reason) {
-        String r = reason == null ? "malformed" : reason;
-        StringBuilder b = new StringBuilder(Math.min(r.length(), MAX_REASON_CHARS) + 16);
-        int i = 0;
-        for (; i < r.length() && b.length() < MAX_REASON_CHARS; i++) {
-            char c = r.charAt(i);
-            int type = Character.getType(c);
-            if (Character.isHighSurrogate(c) && i + 1 < r.length() && Character.isLowSurrogate(r.charAt(i + 1))) {
-                b.append(c).append(r.charAt(++i));
-            } else if (type == Character.CONTROL || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE) {
-                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return i < r.length() ? b + "..." : b.toString();
     }
 
     private static String kind(JsonNode n) {
@@ -460,15 +435,6 @@ public final class ReplayReader {
                 return "null";
             default:
                 return n.getNodeType().toString().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** A line's rejection; cheap, without a stack trace. */
-    private static final class Malformed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Malformed(String reason) {
-            super(reason, null, false, false);
         }
     }
 }

@@ -1,8 +1,9 @@
-package dev.contemplate.examples.research;
+package dev.contemplate.research.replay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.contemplate.research.dataset.SkippedLine;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.Optional;
 /**
  * A replay's outcome with what it was run on, rendered as an aligned table or as one JSON object.
  *
- * @param file the file as named on the command line
+ * @param file the file as named by the caller
  * @param data what was read from it
  * @param extract the extractor spec given, or empty for the per-question default
  * @param max the most samples per question
@@ -79,7 +80,7 @@ public record ReplayReport(String file, ReplayData data, Optional<String> extrac
         StringBuilder b = new StringBuilder();
         b.append("replay of ").append(file).append('\n');
         b.append(String.format(Locale.ROOT, "format %s, %d questions counted, %d malformed line(s) skipped%n",
-                data.format().map(ReplayFormat::id).orElse("?"), data.questions().size(), data.malformed().size()));
+                data.format().map(ReplayFormat::id).orElse("?"), data.questions().size(), data.skipped().size()));
         b.append(String.format(Locale.ROOT,
                 "%d samples (%d without an answer), at most %d per question; extract %s; %d shuffle(s), seed %d%n",
                 data.samples(), data.unanswered(), max, extractDescription(), shuffles, seed));
@@ -127,9 +128,9 @@ public record ReplayReport(String file, ReplayData data, Optional<String> extrac
         o.put("questions", data.questions().size());
         o.put("samples", data.samples());
         o.put("unansweredSamples", data.unanswered());
-        o.put("skippedLines", data.malformed().size());
+        o.put("skippedLines", data.skipped().size());
         ArrayNode skipped = o.putArray("skipped");
-        for (MalformedLine m : data.malformed()) {
+        for (SkippedLine m : data.skipped()) {
             skipped.addObject().put("line", m.line()).put("reason", m.reason());
         }
         o.put("max", max);

@@ -1,4 +1,4 @@
-package dev.contemplate.examples.research;
+package dev.contemplate.research.replay;
 
 import dev.contemplate.inference.TokenLogprobs;
 import java.util.Objects;

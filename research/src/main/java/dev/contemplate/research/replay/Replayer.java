@@ -1,4 +1,4 @@
-package dev.contemplate.examples.research;
+package dev.contemplate.research.replay;
 
 import dev.contemplate.agents.Agent;
 import dev.contemplate.agents.Candidate;
@@ -79,7 +79,7 @@ import java.util.function.Function;
  */
 public final class Replayer {
 
-    /** The vote of earlier releases, {@code replay}'s default. */
+    /** The default vote: the tally's leader on keyed samples, as in earlier releases. */
     public static final String MAJORITY = "majority";
 
     /** The names {@link #replay(List, List, int, int, long, String)} accepts, as {@link Votings#parse} does. */

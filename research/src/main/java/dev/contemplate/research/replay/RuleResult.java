@@ -1,4 +1,4 @@
-package dev.contemplate.examples.research;
+package dev.contemplate.research.replay;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,9 @@
-package dev.contemplate.examples.research;
+package dev.contemplate.research.replay;
 
 import java.util.List;
+import java.util.Objects;
+import org.apache.commons.statistics.descriptive.DoubleStatistics;
+import org.apache.commons.statistics.descriptive.Statistic;
 
 /**
  * A figure's spread across shuffles.
@@ -13,28 +16,20 @@ import java.util.List;
 public record Spread(double mean, double sd, double min, double max) {
 
     /**
-     * Returns the spread of {@code values}.
+     * Returns the spread of {@code values}, computed by Commons Statistics.
      *
      * @throws IllegalArgumentException if {@code values} is empty
+     * @throws NullPointerException if {@code values} is or holds null
      */
     public static Spread of(List<Double> values) {
+        Objects.requireNonNull(values, "values");
         if (values.isEmpty()) {
             throw new IllegalArgumentException("no values");
         }
-        double sum = 0;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : values) {
-            sum += v;
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
-        double mean = sum / values.size();
-        double ss = 0;
-        for (double v : values) {
-            ss += (v - mean) * (v - mean);
-        }
-        double sd = values.size() < 2 ? 0 : Math.sqrt(ss / (values.size() - 1));
-        return new Spread(mean, sd, min, max);
+        DoubleStatistics stats = DoubleStatistics.of(Statistic.MEAN, Statistic.STANDARD_DEVIATION, Statistic.MIN,
+                Statistic.MAX);
+        values.forEach(stats::accept);
+        return new Spread(stats.getAsDouble(Statistic.MEAN), stats.getAsDouble(Statistic.STANDARD_DEVIATION),
+                stats.getAsDouble(Statistic.MIN), stats.getAsDouble(Statistic.MAX));
     }
 }

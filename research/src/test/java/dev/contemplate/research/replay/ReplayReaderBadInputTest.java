@@ -1,8 +1,9 @@
-package dev.contemplate.examples.research;
+package dev.contemplate.research.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.contemplate.aggregation.AnswerExtractors;
+import dev.contemplate.research.dataset.SkippedLine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
@@ -21,16 +22,16 @@ class ReplayReaderBadInputTest {
     }
 
     @Test
-    void aNumberTooLargeForADoubleIsAMalformedLineNotAnError() throws IOException {
+    void aNumberTooLargeForADoubleIsASkippedLineNotAnError() throws IOException {
         // Jackson reads 1e999 as infinity, which has no decimal form: this used to escape as NumberFormatException
         ReplayData data = read("{\"answer\": 1e999, \"generated_answer\": [\"1\"]}\n"
                 + "{\"answer\": \"1\", \"generated_answer\": [\"1\"]}\n");
-        assertThat(data.malformed()).extracting(MalformedLine::toString)
+        assertThat(data.skipped()).extracting(SkippedLine::toString)
                 .containsExactly("line 1: field 'answer' must be a finite number but was Infinity");
         assertThat(data.questions()).hasSize(1);
 
         data = read("{\"target\": \"1\", \"answers\": [1, -1e400]}\n");
-        assertThat(data.malformed()).extracting(MalformedLine::toString)
+        assertThat(data.skipped()).extracting(SkippedLine::toString)
                 .containsExactly("line 1: answers[1] must be a finite number but was -Infinity");
     }
 
@@ -39,7 +40,7 @@ class ReplayReaderBadInputTest {
         Path file = dir.resolve("bom.jsonl");
         Files.writeString(file, "\ufeff{\"gold\": \"7\", \"counts\": {\"7\": 2, \"8\": 1}}\n", StandardCharsets.UTF_8);
         ReplayData data = new ReplayReader(Optional.empty(), Optional.empty()).read(file);
-        assertThat(data.malformed()).isEmpty();
+        assertThat(data.skipped()).isEmpty();
         assertThat(data.format()).contains(ReplayFormat.COMPACT);
         assertThat(data.questions()).singleElement().extracting(ReplayQuestion::goldKey).isEqualTo("7");
     }
@@ -51,16 +52,16 @@ class ReplayReaderBadInputTest {
                 + "{\"gold\": \"1\", \"counts\": {\"1\": -" + "9".repeat(900) + "}}\n"
                 + "\ud800\u001b[2J\u2028\n"
                 + "\u2028{}\n");
-        assertThat(data.malformed()).hasSize(4);
-        assertThat(data.malformed().get(0).reason())
+        assertThat(data.skipped()).hasSize(4);
+        assertThat(data.skipped().get(0).reason())
                 .startsWith("counts['" + "k".repeat(60) + "... (20000 characters)'] must be a non-negative integer");
-        assertThat(data.malformed().get(1).reason()).contains("... (901 characters)");
+        assertThat(data.skipped().get(1).reason()).contains("... (901 characters)");
         // Jackson's messages quote the unexpected character: escaped, as every control character would be
-        assertThat(data.malformed().get(2).reason()).startsWith("bad JSON: Unexpected character ('\\ud800'")
+        assertThat(data.skipped().get(2).reason()).startsWith("bad JSON: Unexpected character ('\\ud800'")
                 .doesNotContain("\ud800");
-        assertThat(data.malformed().get(3).reason()).startsWith("bad JSON: Unexpected character ('\\u2028'")
+        assertThat(data.skipped().get(3).reason()).startsWith("bad JSON: Unexpected character ('\\u2028'")
                 .doesNotContain("\u2028");
-        assertThat(data.malformed()).allSatisfy(m -> assertThat(m.reason()).hasSizeLessThanOrEqualTo(310));
+        assertThat(data.skipped()).allSatisfy(m -> assertThat(m.reason()).hasSizeLessThanOrEqualTo(310));
     }
 
     @Test

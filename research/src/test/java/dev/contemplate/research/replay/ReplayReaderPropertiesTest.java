@@ -1,4 +1,4 @@
-package dev.contemplate.examples.research;
+package dev.contemplate.research.replay;
 
 import static dev.contemplate.inference.testkit.PropertyCheck.forAll;
 import static dev.contemplate.inference.testkit.PropertyCheck.forAllStrings;
@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.contemplate.aggregation.Answer;
 import dev.contemplate.aggregation.AnswerExtractor;
 import dev.contemplate.aggregation.AnswerExtractors;
+import dev.contemplate.research.dataset.SkippedLine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
@@ -78,10 +79,10 @@ class ReplayReaderPropertiesTest {
         for (Optional<ReplayFormat> format : FORMATS) {
             for (Optional<AnswerExtractor> extractor : EXTRACTORS) {
                 ReplayData data = read(text, format, extractor);
-                assertThat(data.questions().size() + data.malformed().size()).as("every non-blank line counted")
+                assertThat(data.questions().size() + data.skipped().size()).as("every non-blank line counted")
                         .isEqualTo(records);
                 int previous = 0;
-                for (MalformedLine m : data.malformed()) {
+                for (SkippedLine m : data.skipped()) {
                     assertThat(m.line()).isGreaterThan(previous);
                     previous = m.line();
                     assertThat(m.reason()).isNotBlank().hasSizeLessThanOrEqualTo(400);
@@ -270,7 +271,7 @@ class ReplayReaderPropertiesTest {
     }
 
     @Test
-    void hugeAndDeeplyNestedLinesAreMalformedLinesOrQuestionsNotErrors() {
+    void hugeAndDeeplyNestedLinesAreSkippedLinesOrQuestionsNotErrors() {
         int n = 100_000;
         List<String> texts = List.of("[".repeat(n), "{\"a\":".repeat(n / 5), "\"" + "x".repeat(n),
                 "{\"gold\": \"1\", \"counts\": {\"" + "k".repeat(n) + "\": -1}}",
@@ -301,7 +302,7 @@ class ReplayReaderPropertiesTest {
             ReplayFormat format = ReplayFormat.detect(records.get(0)).orElseThrow();
             ReplayData detected = read(text.toString(), Optional.empty(), Optional.empty());
             ReplayData forced = read(text.toString(), Optional.of(format), Optional.empty());
-            assertThat(detected.malformed()).as(text.toString()).isEmpty();
+            assertThat(detected.skipped()).as(text.toString()).isEmpty();
             assertThat(detected.format()).contains(format);
             assertThat(detected.questions()).hasSize(records.size());
             for (int i = 0; i < records.size(); i++) {
@@ -334,12 +335,12 @@ class ReplayReaderPropertiesTest {
             ObjectNode compact = JSON.createObjectNode().put("gold", g[0]);
             compact.putObject("counts").put(g[0], 2);
             ReplayData data = read(adaptive + "\n", Optional.empty(), Optional.empty());
-            assertThat(data.malformed()).isEmpty();
+            assertThat(data.skipped()).isEmpty();
             assertThat(data.questions().get(0).texts().get(0).correct()).as("adaptive").isTrue();
             assertThat(data.questions().get(0).samples().get(0).map(Answer::key))
                     .contains(data.questions().get(0).goldKey());
             data = read(compact + "\n", Optional.empty(), Optional.empty());
-            assertThat(data.malformed()).isEmpty();
+            assertThat(data.skipped()).isEmpty();
             assertThat(data.questions().get(0).texts()).allMatch(ReplaySample::correct);
         });
     }

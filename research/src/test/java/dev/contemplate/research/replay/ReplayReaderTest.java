@@ -1,4 +1,4 @@
-package dev.contemplate.examples.research;
+package dev.contemplate.research.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.contemplate.aggregation.Answer;
 import dev.contemplate.aggregation.AnswerExtractors;
+import dev.contemplate.research.dataset.SkippedLine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
@@ -34,7 +35,7 @@ class ReplayReaderTest {
                 + " 1000.\", \"The answer is $1,000.00\", \"I think 999\", \"nothing\"]}\n");
 
         assertThat(data.format()).contains(ReplayFormat.ESC);
-        assertThat(data.malformed()).isEmpty();
+        assertThat(data.skipped()).isEmpty();
         assertThat(data.questions()).hasSize(2);
 
         ReplayQuestion letters = data.questions().get(0);
@@ -64,7 +65,7 @@ class ReplayReaderTest {
                 + "{\"answers\": [\"Yes\", \" no \", true], \"target\": \"yes\"}\n");
 
         assertThat(data.format()).contains(ReplayFormat.ADAPTIVE);
-        assertThat(data.malformed()).isEmpty();
+        assertThat(data.skipped()).isEmpty();
         ReplayQuestion q = data.questions().get(0);
         assertThat(q.extractor()).isEqualTo("numeric");
         assertThat(q.goldKey()).isEqualTo("18");
@@ -112,11 +113,11 @@ class ReplayReaderTest {
 
         assertThat(data.format()).contains(ReplayFormat.ADAPTIVE);
         assertThat(data.questions()).extracting(ReplayQuestion::line).containsExactly(3, 5);
-        assertThat(data.malformed()).extracting(MalformedLine::line).containsExactly(1, 2, 4);
-        assertThat(data.malformed().get(0).reason()).startsWith("bad JSON");
-        assertThat(data.malformed().get(1).reason()).startsWith("no known format");
+        assertThat(data.skipped()).extracting(SkippedLine::line).containsExactly(1, 2, 4);
+        assertThat(data.skipped().get(0).reason()).startsWith("bad JSON");
+        assertThat(data.skipped().get(1).reason()).startsWith("no known format");
         // the gold is checked first: an ESC line lacks adaptive's 'target'
-        assertThat(data.malformed().get(2).reason()).isEqualTo("missing field 'target'");
+        assertThat(data.skipped().get(2).reason()).isEqualTo("missing field 'target'");
     }
 
     @Test
@@ -126,12 +127,12 @@ class ReplayReaderTest {
 
         assertThat(data.format()).contains(ReplayFormat.COMPACT);
         assertThat(data.questions()).isEmpty();
-        assertThat(data.malformed()).extracting(MalformedLine::line, MalformedLine::reason)
+        assertThat(data.skipped()).extracting(SkippedLine::line, SkippedLine::reason)
                 .containsExactly(tuple(1, "missing field 'gold'"));
     }
 
     @Test
-    void reportsEveryMalformedLineWithItsLineNumberAndReason() throws IOException {
+    void reportsEverySkippedLineWithItsLineNumberAndReason() throws IOException {
         ReplayData data = read(""
                 + "{\"answer\": \"a\", \"generated_answer\": [\"The answer is a.\"]}\n"           // 1 valid
                 + "{\"answer\": \"a\", \"generated_answer\": [\"The answer is a.\"\n"             // 2 bad JSON
@@ -147,8 +148,8 @@ class ReplayReaderTest {
                 + "{\"answer\": \"b\", \"generated_answer\": [\"The answer is b.\"]}\n");         // 12 valid
 
         assertThat(data.questions()).extracting(ReplayQuestion::line).containsExactly(1, 12);
-        assertThat(data.malformed()).extracting(MalformedLine::line, MalformedLine::reason).containsExactly(
-                tuple(2, data.malformed().get(0).reason()),
+        assertThat(data.skipped()).extracting(SkippedLine::line, SkippedLine::reason).containsExactly(
+                tuple(2, data.skipped().get(0).reason()),
                 tuple(3, "missing field 'answer'"),
                 tuple(4, "field 'generated_answer' must be a list but was a string"),
                 tuple(6, "field 'generated_answer' is an empty list"),
@@ -156,10 +157,10 @@ class ReplayReaderTest {
                 tuple(8, "field 'answer' must be a string, number or boolean but was a list"),
                 tuple(9, "field 'answer' is blank"),
                 tuple(10, "expected a JSON object but was a list"),
-                tuple(11, data.malformed().get(8).reason()));
-        assertThat(data.malformed().get(0).reason()).startsWith("bad JSON: ");
-        assertThat(data.malformed().get(8).reason()).startsWith("bad JSON: ");
-        assertThat(data.malformed().get(0)).hasToString("line 2: " + data.malformed().get(0).reason());
+                tuple(11, data.skipped().get(8).reason()));
+        assertThat(data.skipped().get(0).reason()).startsWith("bad JSON: ");
+        assertThat(data.skipped().get(8).reason()).startsWith("bad JSON: ");
+        assertThat(data.skipped().get(0)).hasToString("line 2: " + data.skipped().get(0).reason());
     }
 
     @Test
@@ -174,7 +175,7 @@ class ReplayReaderTest {
                 + "{\"gold\": \"a\", \"counts\": {\"a\": 2000000}}\n");          // 7 too many
 
         assertThat(data.questions()).extracting(ReplayQuestion::line).containsExactly(1);
-        assertThat(data.malformed()).extracting(MalformedLine::line, MalformedLine::reason).containsExactly(
+        assertThat(data.skipped()).extracting(SkippedLine::line, SkippedLine::reason).containsExactly(
                 tuple(2, "counts['a'] must be a non-negative integer but was -1"),
                 tuple(3, "counts['a'] must be a non-negative integer but was 1.5"),
                 tuple(4, "counts['a'] must be a non-negative integer but was a string"),
@@ -185,7 +186,7 @@ class ReplayReaderTest {
         ReplayData adaptive = read(""
                 + "{\"answers\": [\"a\", {\"x\": 1}], \"target\": \"a\"}\n"
                 + "{\"answers\": [\"a\"], \"target\": null}\n");
-        assertThat(adaptive.malformed()).extracting(MalformedLine::line, MalformedLine::reason).containsExactly(
+        assertThat(adaptive.skipped()).extracting(SkippedLine::line, SkippedLine::reason).containsExactly(
                 tuple(1, "answers[1] must be a string, number or boolean but was an object"),
                 tuple(2, "field 'target' must be a string, number or boolean but was null"));
     }
@@ -196,8 +197,8 @@ class ReplayReaderTest {
 
         assertThat(data.format()).isEmpty();
         assertThat(data.questions()).isEmpty();
-        assertThat(data.malformed()).extracting(MalformedLine::line).containsExactly(1, 2);
-        assertThat(data.malformed().get(1).reason()).isEqualTo("expected a JSON object but was a string");
+        assertThat(data.skipped()).extracting(SkippedLine::line).containsExactly(1, 2);
+        assertThat(data.skipped().get(1).reason()).isEqualTo("expected a JSON object but was a string");
     }
 
     @Test

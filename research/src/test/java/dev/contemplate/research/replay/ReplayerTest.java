@@ -1,4 +1,4 @@
-package dev.contemplate.examples.research;
+package dev.contemplate.research.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -31,7 +31,7 @@ class ReplayerTest {
 
     static List<ReplayQuestion> small() throws IOException, URISyntaxException {
         ReplayData data = new ReplayReader(Optional.empty(), Optional.empty()).read(smallFile());
-        assertThat(data.malformed()).isEmpty();
+        assertThat(data.skipped()).isEmpty();
         return data.questions();
     }
 

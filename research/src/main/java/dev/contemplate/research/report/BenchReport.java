@@ -1,27 +1,26 @@
-package dev.contemplate.examples.report;
+package dev.contemplate.research.report;
 
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.MathContext;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
-import java.util.function.ToDoubleFunction;
-import org.jspecify.annotations.Nullable;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.jfree.chart.JFreeChart;
 
 /**
  * Writes a bench run as {@code bench.csv}, one row per stopping rule and agent count with every metric, and as a
- * self-contained {@code report.html}: four inline SVG charts (accuracy against agents, accuracy against mean tokens
- * per question, latency ratio against agents, mean samples used per stopping rule), a table of the numbers and
- * the run's settings. The page loads nothing: no script, font, style sheet or image URL. A run of the simulated
- * engine says SIMULATED in the page's title, its heading, a banner and every chart's title.
+ * self-contained {@code report.html}: four charts drawn by JFreeChart and inlined as SVG (accuracy against agents,
+ * accuracy against mean tokens per question, latency ratio against agents, mean samples used per stopping rule), a
+ * table of the numbers and the run's settings. The page loads nothing: no script, font, style sheet or image URL. A
+ * run of the simulated engine says SIMULATED in the page's title, its heading, a banner and every chart's title.
  *
  * <p>Accuracy error bars and the table's intervals are 95% Wilson score intervals over the questions: the
  * uncertainty from the finite number of questions, not from the engine's randomness over repeated runs.
@@ -62,43 +61,35 @@ public final class BenchReport {
         return List.of(csv, html);
     }
 
-    /** Returns the CSV: a header of {@link #CSV_COLUMNS}, then one line per row, lines ending with CRLF (RFC 4180). */
+    /** The CSV format: RFC 4180, the header {@link #CSV_COLUMNS}, lines ending with CRLF. */
+    private static final CSVFormat CSV = CSVFormat.RFC4180.builder()
+            .setHeader(CSV_COLUMNS.toArray(String[]::new))
+            .setRecordSeparator("\r\n")
+            .get();
+
+    /**
+     * Returns the CSV (RFC 4180): a header of {@link #CSV_COLUMNS}, then one record per row, lines ending with CRLF;
+     * numbers have six significant digits ({@link ReportFormat#csvNumber}), a value that is not finite is empty.
+     */
     public static String csv(BenchRun run) {
-        StringBuilder b = new StringBuilder();
-        b.append(String.join(",", CSV_COLUMNS)).append("\r\n");
-        for (BenchRow r : run.rows()) {
-            List<String> cells = List.of(csvText(r.stoppingRule()), Integer.toString(r.agents()),
-                    Integer.toString(r.questions()), Integer.toString(r.correct()), csvNumber(r.accuracy()),
-                    csvNumber(r.accuracyStdErr()), csvNumber(r.accuracyLow95()), csvNumber(r.accuracyHigh95()),
-                    csvNumber(r.accuracyGain()), csvNumber(r.meanLatencyMs()),
-                    csvNumber(r.p95LatencyMs()), csvNumber(r.latencyRatio()), csvNumber(r.meanSamples()),
-                    csvNumber(r.meanSamplesCompleted()),
-                    csvNumber(r.meanTokensPerQuestion()), Long.toString(r.inputTokens()),
-                    Long.toString(r.outputTokens()), Long.toString(r.totalTokens()), Long.toString(r.cancellations()),
-                    Integer.toString(r.noAnswer()), Integer.toString(r.incomplete()),
-                    Boolean.toString(run.simulated()));
-            b.append(String.join(",", cells)).append("\r\n");
+        StringWriter out = new StringWriter();
+        try (CSVPrinter printer = new CSVPrinter(out, CSV)) {
+            for (BenchRow r : run.rows()) {
+                printer.printRecord(r.stoppingRule(), r.agents(), r.questions(), r.correct(), num(r.accuracy()),
+                        num(r.accuracyStdErr()), num(r.accuracyLow95()), num(r.accuracyHigh95()),
+                        num(r.accuracyGain()), num(r.meanLatencyMs()), num(r.p95LatencyMs()), num(r.latencyRatio()),
+                        num(r.meanSamples()), num(r.meanSamplesCompleted()), num(r.meanTokensPerQuestion()),
+                        r.inputTokens(), r.outputTokens(), r.totalTokens(), r.cancellations(), r.noAnswer(),
+                        r.incomplete(), run.simulated());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
-        return b.toString();
+        return out.toString();
     }
 
-    /** Quotes a text cell when it holds a comma, a quote or a line break. */
-    static String csvText(String s) {
-        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-            return "\"" + s.replace("\"", "\"\"") + "\"";
-        }
-        return s;
-    }
-
-    /** Six significant digits, no exponent, no trailing zeros; empty for a value that is not finite. */
-    static String csvNumber(double v) {
-        if (!Double.isFinite(v)) {
-            return "";
-        }
-        if (v == 0) {
-            return "0";
-        }
-        return new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+    private static String num(double v) {
+        return ReportFormat.csvNumber(v);
     }
 
     /** Returns the HTML page. */
@@ -132,16 +123,17 @@ public final class BenchReport {
                 .append("<br/>").append(esc(run.engine())).append("</p>\n");
 
         b.append("<div class=\"charts\">\n");
-        figure(b, accuracyChart(run, sim), "Accuracy of the majority verdict against the number of agents, one line "
-                + "per stopping rule. N = 1 is the baseline, shared by every rule.");
-        figure(b, tokenChart(run, sim), "Accuracy against the mean tokens (input and output) spent per question; "
-                + "each point is labelled with its agent count.");
-        figure(b, latencyChart(run, sim), "Mean latency per question divided by the single-agent baseline's mean "
-                + "latency.");
-        figure(b, samplesChart(run, sim), "Mean samples used per question (agents started: answered, failed or "
-                + "cancelled) for each stopping rule and agent count; the inner bar and the number in parentheses "
-                + "are the samples completed before the stop (the rest were cancelled), the dashed outline the N "
-                + "agents available.");
+        figure(b, BenchCharts.accuracy(run, sim), "chart-accuracy", "Accuracy of the majority verdict against the "
+                + "number of agents, one line per stopping rule; at each N the rules' points are set a little apart so "
+                + "equal results stay visible. N = 1 is the baseline, shared by every rule.");
+        figure(b, BenchCharts.tokens(run, sim), "chart-tokens", "Accuracy against the mean tokens (input and output) "
+                + "spent per question; each point is labelled with its agent count.");
+        figure(b, BenchCharts.latency(run, sim), "chart-latency", "Mean latency per question divided by the "
+                + "single-agent baseline's mean latency; the dashed line is the baseline.");
+        figure(b, BenchCharts.samples(run, sim), "chart-samples", "Mean samples used per question (agents started: "
+                + "answered, failed or cancelled) for each stopping rule and agent count; the inner bar and the number "
+                + "in parentheses are the samples completed before the stop (the rest were cancelled), the dashed "
+                + "outline the N agents available.");
         b.append("</div>\n");
 
         b.append("<h2>Results").append(esc(sim)).append("</h2>\n");
@@ -161,7 +153,7 @@ public final class BenchReport {
         setting(b, "baseline", run.baseline());
         setting(b, "extractor", run.extractor());
         setting(b, "budget", run.budgetMs() + " ms per question");
-        setting(b, "temperature", SvgChart.number(run.temperature()));
+        setting(b, "temperature", ReportFormat.number(run.temperature()));
         setting(b, "max tokens", Integer.toString(run.maxTokens()));
         b.append("</table>\n");
         b.append("<p class=\"notes\">Accuracy intervals: 95% Wilson score intervals over the questions, the "
@@ -197,99 +189,9 @@ public final class BenchReport {
             .notes { font-size: 12px; color: #444; max-width: 1000px; }
             """;
 
-    private static void figure(StringBuilder b, String svg, String caption) {
-        b.append("<figure>\n").append(svg).append("\n<figcaption>").append(esc(caption))
+    private static void figure(StringBuilder b, JFreeChart chart, String id, String caption) {
+        b.append("<figure>\n").append(BenchCharts.svg(chart, id)).append("\n<figcaption>").append(esc(caption))
                 .append("</figcaption>\n</figure>\n");
-    }
-
-    private static List<Double> counts(BenchRun run) {
-        return run.agentCounts().stream().map(Integer::doubleValue).toList();
-    }
-
-    private static String subtitleQuestions(BenchRun run) {
-        return run.questions() + (run.questions() == 1 ? " question" : " questions");
-    }
-
-    static String accuracyChart(BenchRun run, String sim) {
-        SvgChart.LineChart chart = SvgChart.lines("Accuracy vs agents" + sim)
-                .subtitle(subtitleQuestions(run) + "; error bars: 95% Wilson intervals")
-                .xAxis(new SvgChart.Axis("agents (N)", SvgChart::integer).ticks(counts(run)).bounds(0, Double.NaN))
-                .yAxis(new SvgChart.Axis("accuracy", SvgChart::percentTick).bounds(0, 1));
-        for (String rule : run.stoppingRules()) {
-            chart.series(series(rule, run.rows(rule), BenchRow::agents, BenchRow::accuracy, BenchRow::accuracyLow95,
-                    BenchRow::accuracyHigh95, r -> SvgChart.percent(r.accuracy())));
-        }
-        return chart.render();
-    }
-
-    static String tokenChart(BenchRun run, String sim) {
-        SvgChart.LineChart chart = SvgChart.lines("Accuracy vs mean tokens per question" + sim)
-                .subtitle(subtitleQuestions(run) + "; points labelled with their agent count N")
-                .xAxis(new SvgChart.Axis("mean tokens per question (input + output)", SvgChart::number)
-                        .bounds(0, Double.NaN))
-                .yAxis(new SvgChart.Axis("accuracy", SvgChart::percentTick).bounds(0, 1));
-        for (String rule : run.stoppingRules()) {
-            chart.series(series(rule, run.rows(rule), BenchRow::meanTokensPerQuestion, BenchRow::accuracy, null, null,
-                    r -> "N=" + r.agents()));
-        }
-        return chart.render();
-    }
-
-    static String latencyChart(BenchRun run, String sim) {
-        double base = run.rows().stream().filter(r -> r.agents() == 1).mapToDouble(BenchRow::meanLatencyMs)
-                .findFirst().orElse(Double.NaN);
-        SvgChart.LineChart chart = SvgChart.lines("Latency ratio vs agents" + sim)
-                .subtitle("mean latency per question / mean latency of N = 1"
-                        + (Double.isNaN(base) ? "" : " (" + SvgChart.number(base) + " ms)")
-                        + (run.clock().equals("virtual") ? ", virtual clock" : ""))
-                .xAxis(new SvgChart.Axis("agents (N)", SvgChart::integer).ticks(counts(run)).bounds(0, Double.NaN))
-                .yAxis(new SvgChart.Axis("latency ratio", BenchReport::times).bounds(0, Double.NaN))
-                .reference(1, "baseline N = 1");
-        for (String rule : run.stoppingRules()) {
-            chart.series(series(rule, run.rows(rule), BenchRow::agents, BenchRow::latencyRatio, null, null,
-                    r -> times(r.latencyRatio())));
-        }
-        return chart.render();
-    }
-
-    static String samplesChart(BenchRun run, String sim) {
-        SvgChart.BarChart chart = SvgChart.bars("Mean samples used per stopping rule" + sim)
-                .subtitle("samples = agents started; in parentheses, those completed before the stop")
-                .categories("stopping rule", run.stoppingRules())
-                .legend("completed before the stop", "N agents available")
-                .yAxis(new SvgChart.Axis("mean samples used per question", SvgChart::number).bounds(0, Double.NaN));
-        for (int n : run.agentCounts()) {
-            List<Double> values = new ArrayList<>();
-            List<Double> limits = new ArrayList<>();
-            List<Double> completed = new ArrayList<>();
-            for (String rule : run.stoppingRules()) {
-                BenchRow row = run.rows(rule).stream().filter(r -> r.agents() == n).findFirst().orElse(null);
-                values.add(row == null ? Double.NaN : row.meanSamples());
-                completed.add(row == null ? Double.NaN : row.meanSamplesCompleted());
-                limits.add((double) n);
-            }
-            chart.bars(new SvgChart.Bars("N=" + n, values, limits, completed));
-        }
-        return chart.render();
-    }
-
-    /** One line of rows; {@code low} and {@code high} give error bars, or are null for none. */
-    private static SvgChart.Series series(String name, List<BenchRow> rows, ToDoubleFunction<BenchRow> x,
-            ToDoubleFunction<BenchRow> y, @Nullable ToDoubleFunction<BenchRow> low,
-            @Nullable ToDoubleFunction<BenchRow> high, Function<BenchRow, String> label) {
-        List<SvgChart.Point> points = new ArrayList<>();
-        for (BenchRow r : rows) {
-            double v = y.applyAsDouble(r);
-            double lo = low == null ? v : Math.min(v, low.applyAsDouble(r));
-            double hi = high == null ? v : Math.max(v, high.applyAsDouble(r));
-            points.add(new SvgChart.Point(x.applyAsDouble(r), v, lo, hi, label.apply(r)));
-        }
-        return new SvgChart.Series(name, points);
-    }
-
-    /** Writes a ratio: {@code 1.85x}. */
-    static String times(double v) {
-        return String.format(Locale.ROOT, "%.2f\u00d7", v);
     }
 
     private static void resultsTable(StringBuilder b, BenchRun run) {
@@ -302,13 +204,13 @@ public final class BenchReport {
             b.append(r.agents() == 1 ? "<tr class=\"baseline\">" : "<tr>")
                     .append("<td class=\"rule\">").append(esc(r.stoppingRule())).append("</td>")
                     .append(td(Integer.toString(r.agents())))
-                    .append(td(SvgChart.percent(r.accuracy())))
+                    .append(td(ReportFormat.percent(r.accuracy())))
                     .append(td(String.format(Locale.ROOT, "%.1f-%.1f%%", 100 * r.accuracyLow95(),
                             100 * r.accuracyHigh95())))
                     .append(td(String.format(Locale.ROOT, "%+.1f pp", 100 * r.accuracyGain())))
                     .append(td(String.format(Locale.ROOT, "%.1f", r.meanLatencyMs())))
                     .append(td(String.format(Locale.ROOT, "%.1f", r.p95LatencyMs())))
-                    .append(td(times(r.latencyRatio())))
+                    .append(td(ReportFormat.times(r.latencyRatio())))
                     .append(td(String.format(Locale.ROOT, "%.2f", r.meanSamples())))
                     .append(td(String.format(Locale.ROOT, "%.2f", r.meanSamplesCompleted())))
                     .append(td(String.format(Locale.ROOT, "%.1f", r.meanTokensPerQuestion())))
@@ -334,6 +236,6 @@ public final class BenchReport {
     }
 
     private static String esc(String text) {
-        return SvgChart.escape(text);
+        return ReportFormat.escape(text);
     }
 }

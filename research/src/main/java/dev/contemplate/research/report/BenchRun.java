@@ -1,4 +1,4 @@
-package dev.contemplate.examples.report;
+package dev.contemplate.research.report;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,6 @@
-package dev.contemplate.examples.report;
+package dev.contemplate.research.report;
 
+import dev.contemplate.research.bench.ConfidenceInterval;
 import java.util.Objects;
 
 /**
@@ -51,17 +52,11 @@ public record BenchRow(String stoppingRule, int agents, int questions, int corre
      * Returns the 95% Wilson score interval {@code {low, high}} of a proportion of {@code successes} in {@code n}
      * trials: unlike the normal approximation it stays inside [0, 1] and does not collapse to a point at 0% or
      * 100%. {@code {0, 1}} when {@code n} is 0.
+     *
+     * @throws IllegalArgumentException if {@code successes} is negative or more than a positive {@code n}
      */
     public static double[] wilson(int successes, int n) {
-        if (n <= 0) {
-            return new double[] {0, 1};
-        }
-        double z = 1.96;
-        double p = (double) successes / n;
-        double z2 = z * z;
-        double denominator = 1 + z2 / n;
-        double centre = (p + z2 / (2.0 * n)) / denominator;
-        double half = z * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / denominator;
-        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+        ConfidenceInterval interval = ConfidenceInterval.wilson95(successes, Math.max(n, 0));
+        return new double[] {interval.low(), interval.high()};
     }
 }
