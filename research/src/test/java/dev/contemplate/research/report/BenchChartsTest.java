@@ -59,7 +59,7 @@ class BenchChartsTest {
 
     /** The vertical lines drawn in {@code rgb}, such as error bars. */
     private static int verticalLines(Element svg, String rgb) {
-        NodeList lines = svg.getElementsByTagNameNS(BenchCharts.SVG_NAMESPACE, "line");
+        NodeList lines = svg.getElementsByTagNameNS(ChartSvg.NAMESPACE, "line");
         int n = 0;
         for (int i = 0; i < lines.getLength(); i++) {
             Element line = (Element) lines.item(i);
@@ -79,7 +79,8 @@ class BenchChartsTest {
         assertThat(List.of(data.getSeriesKey(0), data.getSeriesKey(1), data.getSeriesKey(2)))
                 .containsExactly("beta:0.95", "esc:5", "fixed");
         assertThat(plot.getRenderer()).isInstanceOfSatisfying(XYErrorRenderer.class,
-                r -> assertThat(r.getDrawYError()).isTrue());
+                r -> assertThat(r.getDrawYError() && r.getDefaultLinesVisible() && r.getDefaultShapesVisible())
+                        .isTrue());
         BenchRow row = RUN.rows("esc:5").get(1);
         assertThat(data.getYValue(1, 1)).isEqualTo(row.accuracy());
         assertThat(data.getStartYValue(1, 1)).isEqualTo(row.accuracyLow95());
@@ -138,9 +139,9 @@ class BenchChartsTest {
                 "N agents available");
         assertThat(BenchReportTest.texts(svg(chart, "sam"))).contains("stopping rule",
                 "mean samples used per question", "beta:0.95", "esc:5", "fixed", "1", "5 (4.25)", "9 (6.5)", "9");
-        assertThat(BenchCharts.barLabel(9, 6.5)).isEqualTo("9 (6.5)");
-        assertThat(BenchCharts.barLabel(5, 5)).isEqualTo("5");
-        assertThat(BenchCharts.barLabel(5, Double.NaN)).isEqualTo("5");
+        assertThat(SamplesChart.barLabel(9, 6.5)).isEqualTo("9 (6.5)");
+        assertThat(SamplesChart.barLabel(5, 5)).isEqualTo("5");
+        assertThat(SamplesChart.barLabel(5, Double.NaN)).isEqualTo("5");
     }
 
     @Test
@@ -149,7 +150,7 @@ class BenchChartsTest {
         String svg = BenchCharts.svg(chart, "chart-x");
         Element root = svg(chart, "chart-x");
         assertThat(root.getLocalName()).isEqualTo("svg");
-        assertThat(root.getNamespaceURI()).isEqualTo(BenchCharts.SVG_NAMESPACE);
+        assertThat(root.getNamespaceURI()).isEqualTo(ChartSvg.NAMESPACE);
         assertThat(root.getAttribute("viewBox")).isEqualTo("0 0 580 380");
         assertThat(root.getAttribute("aria-label")).isEqualTo("Accuracy vs agents");
         assertThat(root.getFirstChild().getNodeName()).isEqualTo("title");

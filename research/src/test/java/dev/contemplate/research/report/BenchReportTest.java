@@ -66,7 +66,7 @@ class BenchReportTest {
 
     /** The text of every {@code <text>} element under {@code svg}. */
     static List<String> texts(Element svg) {
-        NodeList nodes = svg.getElementsByTagNameNS(BenchCharts.SVG_NAMESPACE, "text");
+        NodeList nodes = svg.getElementsByTagNameNS(ChartSvg.NAMESPACE, "text");
         List<String> out = new ArrayList<>();
         for (int i = 0; i < nodes.getLength(); i++) {
             out.add(nodes.item(i).getTextContent());
@@ -78,14 +78,14 @@ class BenchReportTest {
     void theHtmlIsWellFormedWithOneSvgPerChartAndLoadsNothing() throws Exception {
         String html = BenchReport.html(run(true));
         Document doc = parse(html); // the whole page is well-formed XML
-        NodeList svgs = doc.getElementsByTagNameNS(BenchCharts.SVG_NAMESPACE, "svg");
+        NodeList svgs = doc.getElementsByTagNameNS(ChartSvg.NAMESPACE, "svg");
         assertThat(svgs.getLength()).isEqualTo(4);
         assertThat(html.split("<svg ", -1)).hasSize(1 + 4);
         List<String> titles = new ArrayList<>();
         List<List<String>> texts = new ArrayList<>();
         for (int i = 0; i < svgs.getLength(); i++) {
             Element svg = (Element) svgs.item(i);
-            titles.add(svg.getElementsByTagNameNS(BenchCharts.SVG_NAMESPACE, "title").item(0).getTextContent());
+            titles.add(svg.getElementsByTagNameNS(ChartSvg.NAMESPACE, "title").item(0).getTextContent());
             texts.add(texts(svg));
             assertThat(texts.get(i)).hasSizeGreaterThan(10);
         }
