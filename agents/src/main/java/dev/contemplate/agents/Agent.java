@@ -95,6 +95,12 @@ public record Agent(String id, int ordinal, Persona persona, PromptStyle style, 
      */
     public GenerationRequest request(Conversation conversation, List<Message> extra, String answerFormat) {
         List<Message> context = conversation.context();
+        if (context.isEmpty() && extra.isEmpty()) {
+            // a bare question: a list the request keeps as it is, without copying it
+            Message user = Message.user(style.apply(conversation.question(), answerFormat));
+            return new GenerationRequest(persona.systemPrompt().isEmpty() ? List.of(user)
+                    : List.of(Message.system(persona.systemPrompt()), user), sampling);
+        }
         List<Message> messages = new ArrayList<>(context.size() + extra.size() + 2);
         int i = 0;
         while (i < context.size() && context.get(i).role() == Message.Role.SYSTEM) {

@@ -13,7 +13,8 @@ public enum PromptStyle {
     STEP_BY_STEP {
         @Override
         public String apply(String question, String answerFormat) {
-            return question + "\n\nThink step by step." + (answerFormat.isEmpty() ? "" : " " + answerFormat);
+            return answerFormat.isEmpty() ? question + "\n\nThink step by step."
+                    : question + "\n\nThink step by step. " + answerFormat;
         }
     };
 

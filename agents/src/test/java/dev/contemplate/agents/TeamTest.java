@@ -39,6 +39,23 @@ class TeamTest {
     }
 
     @Test
+    void aBareQuestionGetsTheSameMessagesAsTheGeneralPath() {
+        Agent plain = Team.builder().size(1).personas(List.of(Persona.of("none", "")))
+                .styles(List.of(PromptStyle.STEP_BY_STEP)).build().agents().get(0);
+        String format = "End with \"The answer is X.\"";
+        assertThat(plain.request(Conversation.of("What is 2+2?"), List.of(), format).messages())
+                .containsExactly(Message.user("What is 2+2?\n\nThink step by step. " + format));
+        Agent precise = Team.builder().size(1).personas(List.of(Persona.of("p", "Be precise.")))
+                .styles(List.of(PromptStyle.STEP_BY_STEP)).build().agents().get(0);
+        assertThat(precise.request(Conversation.of("What is 2+2?"), List.of(), "").messages())
+                .containsExactly(Message.system("Be precise."), Message.user("What is 2+2?\n\nThink step by step."));
+        // the same question with extra context takes the general path, which puts the context before the question
+        assertThat(precise.request(Conversation.of("What is 2+2?"), List.of(Message.user("extra")), "").messages())
+                .containsExactly(Message.system("Be precise."), Message.user("extra"),
+                        Message.user("What is 2+2?\n\nThink step by step."));
+    }
+
+    @Test
     void theWholeConversationReachesTheAgentWithThePersonaLayeredAfterTheAppsSystemMessages() {
         Agent agent = Team.builder().size(1).personas(List.of(Persona.of("p", "Be precise.")))
                 .styles(List.of(PromptStyle.STEP_BY_STEP)).build().agents().get(0);

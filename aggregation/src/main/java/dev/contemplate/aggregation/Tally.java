@@ -86,22 +86,32 @@ public final class Tally {
             return new Tally(nc, ns, n + 1, ranking);
         }
         Answer a = vote.answer().get();
-        List<AnswerCount> nr = new ArrayList<>(ranking.size() + 1);
-        boolean found = false;
-        for (AnswerCount c : ranking) {
-            if (c.answer().key().equals(a.key())) {
-                nr.add(new AnswerCount(c.answer(), c.count() + 1, Math.min(c.lowestOrdinal(), vote.agentOrdinal()),
-                        c.weight() + vote.weight()));
-                found = true;
-            } else {
-                nr.add(c);
+        int size = ranking.size();
+        AnswerCount[] nr = new AnswerCount[size + 1];
+        int at = -1;
+        for (int i = 0; i < size; i++) {
+            AnswerCount c = ranking.get(i);
+            if (at < 0 && c.answer().key().equals(a.key())) {
+                c = new AnswerCount(c.answer(), c.count() + 1, Math.min(c.lowestOrdinal(), vote.agentOrdinal()),
+                        c.weight() + vote.weight());
+                at = i;
             }
+            nr[i] = c;
         }
-        if (!found) {
-            nr.add(new AnswerCount(a, 1, vote.agentOrdinal(), vote.weight()));
+        int length = size;
+        if (at < 0) {
+            nr[size] = new AnswerCount(a, 1, vote.agentOrdinal(), vote.weight());
+            at = size;
+            length = size + 1;
         }
-        nr.sort(RANK);
-        return new Tally(nc, ns, n + 1, Collections.unmodifiableList(nr));
+        // the rest stays ranked and this answer only gained (a vote, maybe a lower ordinal): it can only move up
+        AnswerCount moved = nr[at];
+        while (at > 0 && RANK.compare(moved, nr[at - 1]) < 0) {
+            nr[at] = nr[at - 1];
+            at--;
+        }
+        nr[at] = moved;
+        return new Tally(nc, ns, n + 1, new Ranking(nr, length));
     }
 
     /** Returns every sample in arrival order, including "no answer" ones (an unmodifiable view). */
@@ -199,6 +209,31 @@ public final class Tally {
     @Override
     public String toString() {
         return "Tally" + counts() + " of " + samples() + " samples";
+    }
+
+    /** The first {@code size} answers of a ranking's own array, read-only. */
+    private static final class Ranking extends AbstractList<AnswerCount> implements RandomAccess {
+
+        private final AnswerCount[] counts;
+        private final int size;
+
+        Ranking(AnswerCount[] counts, int size) {
+            this.counts = counts;
+            this.size = size;
+        }
+
+        @Override
+        public AnswerCount get(int index) {
+            if (index < 0 || index >= size) {
+                throw new IndexOutOfBoundsException("Index " + index + " out of bounds for length " + size);
+            }
+            return counts[index];
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
     }
 
     /** The first {@code size} slots of a chain's array, read-only. */

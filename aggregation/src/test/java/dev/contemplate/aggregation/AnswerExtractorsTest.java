@@ -84,6 +84,10 @@ class AnswerExtractorsTest {
                     arguments("The answer is:\n\n$1,000.00.", "1000"),
                     arguments("The final answer is 3/4", "0.75"),
                     arguments("answers: 1, 2, 3", "3"),
+                    // a phrase after words that hold "answer" but are not it
+                    arguments("My nonanswer was 3; the answer is 4.", "4"),
+                    arguments("Answers vary: 2 or 6. Answer = 5", "5"),
+                    arguments("Ticket #12 says 7, but the ANSWER IS 9", "9"),
                     // otherwise the last number
                     arguments("3 + 4 = 7", "7"),
                     arguments("We get 10 then 20 then 30.", "30"),

@@ -114,6 +114,37 @@ class TallyTest {
         assertThat(shuffled.ranking()).isEqualTo(expected);
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {11, 12, 13, 14, 15, 16, 17, 18})
+    void afterEveryVoteTheRankingIsTheDocumentedOrderOfAllVotesSoFar(long seed) {
+        Random random = new Random(seed);
+        Tally t = Tally.empty();
+        List<Vote> votes = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            int ordinal = random.nextInt(12); // ordinals repeat, as across rounds of a replay
+            Vote v = random.nextInt(8) == 0 ? Vote.none(ordinal)
+                    : new Vote("agent-" + ordinal, ordinal, Optional.of(Answer.of("k" + random.nextInt(6))),
+                            0.25 + random.nextInt(8));
+            votes.add(v);
+            t = t.with(v);
+            assertThat(t.ranking()).as("after %d votes", i + 1).isEqualTo(rankedFromScratch(votes));
+        }
+    }
+
+    /** The ranking of {@code votes} by the documented rule: votes, then lowest ordinal, then key. */
+    private static List<AnswerCount> rankedFromScratch(List<Vote> votes) {
+        Map<String, AnswerCount> byKey = new java.util.LinkedHashMap<>();
+        for (Vote v : votes) {
+            v.answer().ifPresent(a -> byKey.merge(a.key(), new AnswerCount(a, 1, v.agentOrdinal(), v.weight()),
+                    (c, d) -> new AnswerCount(c.answer(), c.count() + 1,
+                            Math.min(c.lowestOrdinal(), d.lowestOrdinal()), c.weight() + d.weight())));
+        }
+        List<AnswerCount> ranked = new ArrayList<>(byKey.values());
+        ranked.sort(java.util.Comparator.comparingInt(AnswerCount::count).reversed()
+                .thenComparingInt(AnswerCount::lowestOrdinal).thenComparing(c -> c.answer().key()));
+        return ranked;
+    }
+
     @Test
     void keepsTheDisplayTextOfTheFirstVote() {
         Tally t = Tally.of(List.of(new Vote("a", 1, Optional.of(new Answer("0.5", "0.50"))),

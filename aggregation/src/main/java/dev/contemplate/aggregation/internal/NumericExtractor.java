@@ -40,6 +40,7 @@ public final class NumericExtractor implements AnswerExtractor {
     private static final Pattern FRAC_SHORT = Pattern.compile("\\\\[dt]?frac(\\d)(\\d)");
     private static final Pattern LATEX_SPACE = Pattern.compile("\\\\[!,;: ]");
     private static final String BOXED = "\\boxed";
+    private static final String ANSWER = "answer";
 
     private static final BigInteger FIVE = BigInteger.valueOf(5);
     private static final double LOG2_FIVE = Math.log(5) / Math.log(2);
@@ -51,8 +52,11 @@ public final class NumericExtractor implements AnswerExtractor {
     @Override
     public Optional<Answer> extract(String text) {
         Objects.requireNonNull(text, "text");
-        Optional<Answer> answer = lastValid(GSM8K.matcher(text), 1);
-        if (answer.isEmpty()) {
+        // both hash forms need a '#': most texts have none, and a matcher costs more than the search for one
+        boolean hash = text.indexOf('#') >= 0;
+        Optional<Answer> answer = hash && text.contains("####") ? lastValid(GSM8K.matcher(text), 1)
+                : Optional.empty();
+        if (answer.isEmpty() && hash) {
             answer = lastValid(END_HASH.matcher(text), 1);
         }
         if (answer.isEmpty()) {
@@ -89,6 +93,9 @@ public final class NumericExtractor implements AnswerExtractor {
      * separators (a loop: {@code replaceAll} would compile a pattern per number, and a text may hold many).
      */
     private static String withoutDecoration(String token) {
+        if (!decorated(token)) {
+            return token;
+        }
         StringBuilder b = new StringBuilder(token.length());
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);
@@ -100,6 +107,20 @@ public final class NumericExtractor implements AnswerExtractor {
             }
         }
         return b.toString();
+    }
+
+    /** Returns whether {@code token} holds a character that {@link #withoutDecoration} removes or replaces. */
+    private static boolean decorated(String token) {
+        for (int i = 0; i < token.length(); i++) {
+            switch (token.charAt(i)) {
+                case '$', '\u20ac', '\u00a3', '\u00a5', '%', ',', '\u2212' -> {
+                    return true;
+                }
+                default -> {
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -173,13 +194,22 @@ public final class NumericExtractor implements AnswerExtractor {
             lead++;
         }
         integer = integer.substring(lead);
-        if (fraction.chars().allMatch(c -> c == '0')) {
+        if (allZeros(fraction)) {
             fraction = "";
         }
         if (integer.isEmpty() && fraction.isEmpty()) {
             return "0";
         }
         return (negative ? "-" : "") + (integer.isEmpty() ? "0" : integer) + (fraction.isEmpty() ? "" : "." + fraction);
+    }
+
+    private static boolean allZeros(String digits) {
+        for (int i = 0; i < digits.length(); i++) {
+            if (digits.charAt(i) != '0') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Optional<String> ratio(Decimal p, Decimal q) {
@@ -294,7 +324,14 @@ public final class NumericExtractor implements AnswerExtractor {
      * a character no number holds ({@code s}, a space, {@code :} or {@code =}), so no number spans a phrase's end.
      */
     private static Optional<Answer> afterPhrase(String text) {
+        int first = indexOfAnswerWord(text);
+        if (first < 0) {
+            return Optional.empty();
+        }
+        // no phrase starts before the first "answer": the search starts there, its word boundary still seen
         Matcher p = PHRASE.matcher(text);
+        p.region(first, text.length());
+        p.useTransparentBounds(true);
         List<Integer> ends = new ArrayList<>();
         while (p.find()) {
             ends.add(p.end());
@@ -322,6 +359,21 @@ public final class NumericExtractor implements AnswerExtractor {
             }
         }
         return answer;
+    }
+
+    /**
+     * Returns the index of the first {@code answer} in {@code text} in any ASCII case (where every match of
+     * {@code PHRASE} starts), or -1 when there is none.
+     */
+    static int indexOfAnswerWord(String text) {
+        int last = text.length() - ANSWER.length();
+        for (int i = 0; i <= last; i++) {
+            char c = text.charAt(i);
+            if ((c == 'a' || c == 'A') && text.regionMatches(true, i, ANSWER, 0, ANSWER.length())) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Override

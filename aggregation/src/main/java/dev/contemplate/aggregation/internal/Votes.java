@@ -21,8 +21,10 @@ public final class Votes {
     public static Decision decision(String method, Answer answer, double share, List<Ballot> ballots) {
         List<String> basis = new ArrayList<>();
         String text = null;
+        String key = answer.key();
         for (Ballot b : ballots) {
-            if (b.vote().answer().filter(a -> a.key().equals(answer.key())).isPresent()) {
+            Optional<Answer> voted = b.vote().answer();
+            if (voted.isPresent() && voted.get().key().equals(key)) {
                 basis.add(b.agentId());
                 if (text == null) {
                     text = b.candidate().text();

@@ -56,8 +56,15 @@ import reactor.core.scheduler.Schedulers;
  * contemplation asks its own arithmetic question ({@code What is 54+39-25+73?}), drawn from the seed, that every
  * engine reads, and its agent i samples with seed S + 1000 c + i.
  *
- * <p>Heap is measured after forced collections once the engine has started and again after the last contemplation;
- * threads and heap in use are sampled every {@value LoadProbe#SAMPLE_MS} ms in between.
+ * <p>Heap is measured after forced collections three times: once the engine has started (the raw start), after
+ * {@code --warmup W} contemplations that are run first and not counted (the baseline: the first contemplation of a JVM
+ * loads and initialises the classes of every layer it passes through, 0.4 to 1 MB of heap that stays for the JVM's
+ * life and is no growth of the load; the warm-up asks questions of a stream of its own, so the measured questions do
+ * not depend on W), and after the last contemplation. The growth is reported against both starts.
+ * The run's own bookkeeping (one latency and one outcome per contemplation) is allocated before either start is
+ * measured and nothing else is kept per contemplation, so what grows between the baseline and the end is what the
+ * engine and the orchestrator keep. Threads and heap in use are sampled every {@value LoadProbe#SAMPLE_MS} ms while
+ * the measured contemplations run.
  */
 @Command(name = "load", header = "Load-tests one shared engine: C contemplations, K at a time.", sortOptions = false,
         usageHelpAutoWidth = true, mixinStandardHelpOptions = true, versionProvider = ContemplateCli.Version.class,
@@ -65,7 +72,9 @@ import reactor.core.scheduler.Schedulers;
             "Runs C contemplations of N agents, K at a time, in real time over one engine, and reports throughput, "
                     + "p50/p99/max latency, verdicts, failures (a typed contemplation error), lost contemplations (no "
                     + "verdict and no typed error: a bug), hung ones (not ended by the deadline plus the slack), peak "
-                    + "live threads, peak heap, and the heap after garbage collection at the end against the start.",
+                    + "live threads, peak heap, and the heap after garbage collection at the end against the start "
+                    + "(after --warmup contemplations that are not counted) and against the heap before any "
+                    + "contemplation.",
             "",
             "The simulated engine runs on a real clock here, with realistic latencies (first token after 150-400 ms, "
                     + "then about 25 ms a token); --latency-scale scales them."},
@@ -84,6 +93,8 @@ final class LoadCommand implements java.util.concurrent.Callable<Integer> {
     /** The most contemplations and the most in flight at once. */
     static final int MAX_CONTEMPLATIONS = 10_000_000;
     static final int MAX_CONCURRENCY = 100_000;
+    /** The most warm-up contemplations. */
+    static final int MAX_WARMUP = 100_000;
 
     @ParentCommand
     ContemplateCli parent;
@@ -119,6 +130,11 @@ final class LoadCommand implements java.util.concurrent.Callable<Integer> {
                     + "100), e.g. 0.01 for long runs. Default: 1.")
     @Nullable Double latencyScale;
 
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "20",
+            description = "Contemplations run before the measured ones and not counted; the heap baseline is taken "
+                    + "after them (the heap before any contemplation is reported too). Default: ${DEFAULT-VALUE}.")
+    int warmup = 20;
+
     @Option(names = "--seed", paramLabel = "S", description = "Base seed. Default: a random seed, reported.")
     @Nullable Long seed;
 
@@ -127,6 +143,9 @@ final class LoadCommand implements java.util.concurrent.Callable<Integer> {
 
     @Mixin
     EngineOptions engineOptions = new EngineOptions();
+
+    /** Offsets the base seed of the warm-up's question stream from the measured one's. */
+    private static final long WARMUP_STREAM = 0x9E3779B97F4A7C15L;
 
     /** How one contemplation ended. */
     enum End { VERDICT, INCOMPLETE, FAILED, LOST, HUNG }
@@ -146,6 +165,8 @@ final class LoadCommand implements java.util.concurrent.Callable<Integer> {
                 + MAX_CONTEMPLATIONS + " but was " + contemplations);
         check(concurrency >= 1 && concurrency <= MAX_CONCURRENCY, "--concurrency must be between 1 and "
                 + MAX_CONCURRENCY + " but was " + concurrency);
+        check(warmup >= 0 && warmup <= MAX_WARMUP, "--warmup must be between 0 and " + MAX_WARMUP + " but was "
+                + warmup);
         ContemplateCli.checkAgents(agents);
         Duration deadline = duration(budget, "--budget");
         Duration grace = duration(slack, "--slack");
@@ -166,7 +187,7 @@ final class LoadCommand implements java.util.concurrent.Callable<Integer> {
         }
         double scale = latencyScale == null ? 1 : latencyScale;
         long base = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000_000L);
-        long lastSeed = base + (long) ContemplateCli.MAX_AGENTS * (contemplations - 1) + agents - 1;
+        long lastSeed = base + (long) ContemplateCli.MAX_AGENTS * (Math.max(contemplations, warmup) - 1) + agents - 1;
         check(config.kind() != EngineOptions.Kind.OPENAI || (base >= 0 && lastSeed <= Integer.MAX_VALUE),
                 "with the openai engine, seeds travel as 32-bit integers: --seed plus 1000 per contemplation must "
                         + "stay below " + Integer.MAX_VALUE);
@@ -188,10 +209,21 @@ final class LoadCommand implements java.util.concurrent.Callable<Integer> {
         for (int i = 0; i < contemplations; i++) {
             questions[i] = rig.reader().apply(question(random));
         }
-        long heapStart = LoadProbe.heapAfterGc();
+        // the warm-up asks questions of a stream of its own, so the measured questions do not depend on W
+        Random warmupRandom = new Random(base + WARMUP_STREAM);
+        String[] warmupQuestions = new String[warmup];
+        for (int i = 0; i < warmup; i++) {
+            warmupQuestions[i] = rig.reader().apply(question(warmupRandom));
+        }
+        // everything kept per contemplation is allocated here, before the heap is measured
         long[] nanos = new long[contemplations];
         End[] ends = new End[contemplations];
         Map<String, Integer> lostWhy = new TreeMap<>();
+        long heapRaw = LoadProbe.heapAfterGc();
+        Flux.range(0, warmup)
+                .flatMap(i -> one(rig, rule, perCall, watchdog, base, i, warmupQuestions[i]), concurrency)
+                .blockLast();
+        long heapStart = LoadProbe.heapAfterGc();
         long start;
         long wall;
         long peakThreads;
@@ -200,20 +232,19 @@ final class LoadCommand implements java.util.concurrent.Callable<Integer> {
         try (LoadProbe probe = new LoadProbe()) {
             startThreads = probe.startThreads();
             start = System.nanoTime();
-            List<Ended> all = Flux.range(0, contemplations)
+            Flux.range(0, contemplations)
                     .flatMap(i -> one(rig, rule, perCall, watchdog, base, i, questions[i])
                             .doOnNext(e -> {
                                 nanos[i] = e.nanos();
                                 ends[i] = e.end();
+                                if (e.why() != null) {
+                                    synchronized (lostWhy) {
+                                        lostWhy.merge(e.why(), 1, Integer::sum);
+                                    }
+                                }
                             }), concurrency)
-                    .collectList()
-                    .block();
+                    .blockLast();
             wall = System.nanoTime() - start;
-            for (Ended e : all) {
-                if (e.why() != null) {
-                    lostWhy.merge(e.why(), 1, Integer::sum);
-                }
-            }
             peakThreads = probe.peakThreads();
             peakHeap = probe.peakHeap();
         }
@@ -230,6 +261,7 @@ final class LoadCommand implements java.util.concurrent.Callable<Integer> {
         long[] sorted = LoadProbe.sorted(java.util.Arrays.copyOf(latencies, endedCount));
         double seconds = wall / 1e9;
         double growth = 100.0 * (heapEnd - heapStart) / Math.max(1, heapStart);
+        double rawGrowth = 100.0 * (heapEnd - heapRaw) / Math.max(1, heapRaw);
         int lost = counts[End.LOST.ordinal()];
         int hung = counts[End.HUNG.ordinal()];
         ObjectNode o = Json.object();
@@ -241,6 +273,7 @@ final class LoadCommand implements java.util.concurrent.Callable<Integer> {
         }
         o.put("contemplations", contemplations);
         o.put("concurrency", concurrency);
+        o.put("warmup", warmup);
         o.put("agents", agents);
         o.put("stoppingRule", rule.name());
         o.put("budgetMs", deadline.toMillis());
@@ -262,10 +295,12 @@ final class LoadCommand implements java.util.concurrent.Callable<Integer> {
         th.put("start", startThreads);
         th.put("peak", peakThreads);
         ObjectNode heap = o.putObject("heap");
+        heap.put("rawStartAfterGcBytes", heapRaw);
         heap.put("startAfterGcBytes", heapStart);
         heap.put("peakBytes", peakHeap);
         heap.put("endAfterGcBytes", heapEnd);
         heap.put("growthPercent", growth);
+        heap.put("rawGrowthPercent", rawGrowth);
         PrintWriter out = parent.out();
         if (json) {
             out.println(Json.write(o));
@@ -349,7 +384,8 @@ final class LoadCommand implements java.util.concurrent.Callable<Integer> {
         StringBuilder b = new StringBuilder();
         line(b, "Engine", o.path("engine").asText());
         line(b, "Load", o.path("contemplations").asInt() + " contemplations of " + o.path("agents").asInt()
-                + " agents, " + o.path("concurrency").asInt() + " at a time, rule " + o.path("stoppingRule").asText()
+                + " agents, " + o.path("concurrency").asInt() + " at a time (after " + o.path("warmup").asInt()
+                + " warm-up contemplations), rule " + o.path("stoppingRule").asText()
                 + ", budget " + Durations.format(Duration.ofMillis(o.path("budgetMs").asLong())) + ", seed "
                 + o.path("seed").asLong());
         line(b, "Ended", o.path("verdicts").asInt() + " verdicts (" + o.path("incomplete").asInt() + " incomplete), "
@@ -364,9 +400,11 @@ final class LoadCommand implements java.util.concurrent.Callable<Integer> {
         line(b, "Threads", "peak " + o.path("threads").path("peak").asLong() + " live (" + o.path("threads")
                 .path("start").asLong() + " at the start)");
         var heap = o.path("heap");
-        line(b, "Heap", String.format(Locale.ROOT, "peak %.1f MB; after GC %.1f MB at the end vs %.1f MB at the start "
-                + "(%+.1f %%)", heap.path("peakBytes").asLong() / 1e6, heap.path("endAfterGcBytes").asLong() / 1e6,
-                heap.path("startAfterGcBytes").asLong() / 1e6, heap.path("growthPercent").asDouble()));
+        line(b, "Heap", String.format(Locale.ROOT, "peak %.1f MB; after GC %.1f MB at the end vs %.1f MB after the "
+                + "warm-up (%+.1f %%) and %.1f MB before any contemplation (%+.1f %%)",
+                heap.path("peakBytes").asLong() / 1e6, heap.path("endAfterGcBytes").asLong() / 1e6,
+                heap.path("startAfterGcBytes").asLong() / 1e6, heap.path("growthPercent").asDouble(),
+                heap.path("rawStartAfterGcBytes").asLong() / 1e6, heap.path("rawGrowthPercent").asDouble()));
         return b.toString();
     }
 

@@ -31,6 +31,10 @@ class LoadCommandTest {
                 .isGreaterThanOrEqualTo(json.path("threads").path("start").asLong());
         assertThat(json.path("heap").path("peakBytes").asLong()).isPositive();
         assertThat(json.path("heap").path("endAfterGcBytes").asLong()).isPositive();
+        assertThat(json.path("warmup").asInt()).isEqualTo(20);
+        assertThat(json.path("heap").path("rawStartAfterGcBytes").asLong()).isPositive();
+        assertThat(json.path("heap").path("startAfterGcBytes").asLong()).isPositive();
+        assertThat(json.path("heap").has("rawGrowthPercent")).isTrue();
     }
 
     @Test
@@ -39,7 +43,22 @@ class LoadCommandTest {
                 "0.01", "--budget", "2s");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("10 contemplations of 3 agents, 1 at a time", "0 lost, 0 hung", "latencies x0.01",
-                "Throughput", "p50", "Threads", "after GC");
+                "Throughput", "p50", "Threads", "after GC", "after the warm-up", "before any contemplation");
+    }
+
+    @Test
+    void warmUpContemplationsAreNotCounted() {
+        Cli.Result r = Cli.run("load", "--engine", "simulated", "-c", "5", "-k", "1", "-n", "2", "--warmup", "3",
+                "--latency-scale", "0.01", "--seed", "11", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = r.json();
+        assertThat(json.path("warmup").asInt()).isEqualTo(3);
+        assertThat(json.path("verdicts").asInt() + json.path("failed").asInt() + json.path("lost").asInt()
+                + json.path("hung").asInt()).isEqualTo(5);
+        Cli.Result none = Cli.run("load", "--engine", "simulated", "-c", "2", "-k", "1", "-n", "2", "--warmup", "0",
+                "--latency-scale", "0.01", "--json");
+        assertThat(none.exitCode()).as(none.err()).isZero();
+        assertThat(none.json().path("warmup").asInt()).isZero();
     }
 
     @Test
@@ -52,6 +71,7 @@ class LoadCommandTest {
                 List.of("--slack", "0s"),
                 List.of("--stop", "nope"),
                 List.of("--latency-scale", "0"),
+                List.of("--warmup", "-1"),
                 List.of("--contemplations", "x"));
         for (List<String> bad : cases) {
             List<String> args = new java.util.ArrayList<>(List.of("load", "--engine", "simulated"));
