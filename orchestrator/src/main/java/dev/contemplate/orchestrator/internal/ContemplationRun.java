@@ -11,7 +11,6 @@ import dev.contemplate.aggregation.Decision;
 import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.aggregation.Tally;
 import dev.contemplate.aggregation.Voting;
-import dev.contemplate.inference.InferenceException;
 import dev.contemplate.inference.Metering;
 import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.orchestrator.AgentOutcome;
@@ -20,6 +19,7 @@ import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.ContemplationEvent;
 import dev.contemplate.orchestrator.ContemplationException;
 import dev.contemplate.orchestrator.ContemplationTimeoutException;
+import dev.contemplate.orchestrator.EngineGuard;
 import dev.contemplate.orchestrator.Mode;
 import dev.contemplate.orchestrator.NoAnswerException;
 import dev.contemplate.orchestrator.StopReason;
@@ -377,8 +377,7 @@ final class ContemplationRun {
                 return new TokenBudgetExceededException(budget.maxTotalTokens(), ordered);
             default:
                 boolean retryable = ordered.stream().anyMatch(o -> o instanceof AgentOutcome.Shed
-                        || o instanceof AgentOutcome.Failed f && f.cause() instanceof InferenceException ie
-                        && ie.isRetryable());
+                        || o instanceof AgentOutcome.Failed f && EngineGuard.isRetryable(f.cause()));
                 return new AllAgentsFailedException(ordered, retryable);
         }
     }
