@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 OUT=${1:-target/arithmetic-heldout}
 mkdir -p "$OUT"
 J="java -jar examples/target/contemplate.jar"
-H=inference-adapters/onnx-arithmetic-model/training/heldout-500.jsonl
+H=inference-adapters/onnx-arithmetic/training/heldout-500.jsonl
 for s in L B M C D E F G H; do
   $J bench --dataset $H --agents 1 --team $s --temperature 0 --json > "$OUT/greedy-$s.json"
 done

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 OUT=${1:-target/weighted-vote}
 mkdir -p "$OUT"
 J="java -jar examples/target/contemplate.jar"
-H=inference-adapters/onnx-arithmetic-model/training/heldout-500.jsonl
+H=inference-adapters/onnx-arithmetic/training/heldout-500.jsonl
 for v in majority weighted weighted:lowest-group weighted:sequence; do
   $J bench --dataset $H --agents 1,3,5,9,15 --team mixed --stop fixed --seed 1 --vote $v --json > "$OUT/seed1-${v/:/-}.json"
 done

@@ -2,14 +2,14 @@ package dev.contemplate.examples.cli;
 
 import dev.contemplate.agents.Persona;
 import dev.contemplate.inference.InferenceEngine;
-import dev.contemplate.model.arithmetic.ArithmeticModel;
+import dev.contemplate.inference.onnx.arithmetic.ArithmeticModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Everything the command line knows about the embedded engine, the default when no other engine is configured:
- * the project's ONNX engine running its demo arithmetic model (module {@code contemplate-arithmetic-model}).
+ * the project's ONNX engine running its demo arithmetic model (module {@code contemplate-inference-onnx-arithmetic}).
  *
  * <p>The model reads one family of questions, a start number and three additions or subtractions
  * ({@code What is 54+39-25+73?}), which {@link #readQuestion} turns into the canonical expression the model is

@@ -6,7 +6,7 @@ import dev.contemplate.agents.Team;
 import dev.contemplate.aggregation.AnswerExtractors;
 import dev.contemplate.aggregation.StoppingRules;
 import dev.contemplate.inference.SamplingParameters;
-import dev.contemplate.model.arithmetic.ArithmeticModel;
+import dev.contemplate.inference.onnx.arithmetic.ArithmeticModel;
 import dev.contemplate.orchestrator.ContemplationEvent;
 import dev.contemplate.orchestrator.Contemplator;
 import dev.contemplate.orchestrator.Budget;

@@ -13,7 +13,7 @@ import dev.contemplate.inference.PermanentInferenceException;
 import dev.contemplate.inference.langchain4j.testkit.OpenAiTestServer;
 import dev.contemplate.inference.testkit.ScriptedEngine;
 import dev.contemplate.inference.testkit.ScriptedEngine.Script;
-import dev.contemplate.model.arithmetic.ArithmeticModel;
+import dev.contemplate.inference.onnx.arithmetic.ArithmeticModel;
 import dev.contemplate.orchestrator.AgentOutcome;
 import dev.contemplate.orchestrator.AllAgentsFailedException;
 import dev.contemplate.orchestrator.Budget;

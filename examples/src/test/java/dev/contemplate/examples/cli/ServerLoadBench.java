@@ -2,7 +2,7 @@ package dev.contemplate.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.contemplate.model.arithmetic.ArithmeticModel;
+import dev.contemplate.inference.onnx.arithmetic.ArithmeticModel;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -36,7 +36,7 @@ import reactor.core.scheduler.Schedulers;
 /**
  * An {@link InferenceEngine} that runs a decoder-only ONNX model in-process on ONNX Runtime, with continuous batching.
  *
- * <p>One scheduler thread (a daemon named {@code contemplate-onnx-<name>}) runs one batched forward pass per step
+ * <p>One scheduler thread (a daemon named {@code contemplate-inference-onnx-<name>}) runs one batched forward pass per step
  * over every live sequence of every concurrent request. New sequences are admitted between steps: their prompts are
  * prefilled once (every sample of {@link #sample(GenerationRequest, int)}, and identical prompts of concurrent
  * requests, share one prefill) and their key/value cache is copied into free batch rows. Finished and cancelled
@@ -83,7 +83,7 @@ public final class OnnxEngine implements InferenceEngine {
         this.encoder = new PromptEncoder(name, b.promptTemplate, tokenizer, contextLength, config.vocabSize());
         this.capabilities = new EngineCapabilities(true, true, maxRows);
         this.delivery = Schedulers.newBoundedElastic(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                Integer.MAX_VALUE, "contemplate-onnx-" + name + "-delivery", 60, true);
+                Integer.MAX_VALUE, "contemplate-inference-onnx-" + name + "-delivery", 60, true);
         try {
             this.loop = new DecodeLoop(name, model, tokenizer, contextLength, maxRows, b.admissionQueueCapacity,
                     b.kvWindowStep, b.prefillBatch, b.stepListener);

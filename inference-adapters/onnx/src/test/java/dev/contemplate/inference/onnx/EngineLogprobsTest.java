@@ -36,14 +36,14 @@ import reactor.core.publisher.Flux;
 
 /**
  * The per-token log-probabilities of the embedded engine, checked on the demo model of the sibling module
- * {@code onnx-arithmetic-model} (read from its sources, as the benchmarks do): one per generated token, the
+ * {@code onnx-arithmetic} (read from its sources, as the benchmarks do): one per generated token, the
  * end-of-sequence token included; equal to a from-scratch computation of the raw distribution whatever the sampling
  * parameters; and the same for a sequence alone, batched with strangers, or sharing a row with its siblings.
  */
 class EngineLogprobsTest {
 
     private static final Path MODEL =
-            Path.of("../onnx-arithmetic-model/src/main/resources/dev/contemplate/model/arithmetic/model.onnx");
+            Path.of("../onnx-arithmetic/src/main/resources/dev/contemplate/inference/onnx/arithmetic/model.onnx");
     private static final Duration GUARD = Duration.ofSeconds(60);
     private static final List<String> QUESTIONS = List.of("54+39-25+73", "33+40-68-2", "12+7+30-9", "88-41+17-20");
     /** Row logits of a sequence depend on the batch's key/value window by float rounding only. */

@@ -66,7 +66,7 @@ public final class DecodeLoop {
         this.prefill = new Prefill(model, prefillBatch * contextLength);
         this.rowSampler = new RowSampler(model.config().vocabSize(), counters);
         this.table = new RowTable(batch, maxRows, counters);
-        this.thread = new Thread(this::run, "contemplate-onnx-" + engineName);
+        this.thread = new Thread(this::run, "contemplate-inference-onnx-" + engineName);
         thread.setDaemon(true);
         thread.start();
     }

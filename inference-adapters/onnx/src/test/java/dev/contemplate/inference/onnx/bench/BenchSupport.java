@@ -20,7 +20,7 @@ final class BenchSupport {
 
     /** The demo model's location relative to this module. */
     static final String DEFAULT_MODEL =
-            "../onnx-arithmetic-model/src/main/resources/dev/contemplate/model/arithmetic/model.onnx";
+            "../onnx-arithmetic/src/main/resources/dev/contemplate/inference/onnx/arithmetic/model.onnx";
 
     /** Questions of the demo model's family. */
     static final List<String> QUESTIONS = List.of("54+39-25+73", "33+40-68-2", "12+7+30-9", "88-41+17-20",

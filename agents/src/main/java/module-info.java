@@ -1,0 +1,6 @@
+/** Agents, personas, teams and deliberation protocols. */
+module dev.contemplate.agents {
+    requires transitive dev.contemplate.inference;
+
+    exports dev.contemplate.agents;
+}
