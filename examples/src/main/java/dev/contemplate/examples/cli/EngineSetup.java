@@ -343,11 +343,6 @@ final class EngineSetup implements AutoCloseable {
         }
 
         @Override
-        public Flux<Generation> sample(GenerationRequest request, int n) {
-            return engine.sample(request, n).onErrorMap(this::leaks, this::redact);
-        }
-
-        @Override
         public void close() {
             engine.close();
         }

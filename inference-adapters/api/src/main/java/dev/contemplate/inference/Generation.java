@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * The finished result of generating one sequence.
  *
- * @param index the sample index within {@link InferenceEngine#sample(GenerationRequest, int)}, 0 for a single generation
+ * @param index the sample index when an engine generates several samples of one request together (sample {@code i}
+ *     with {@link SamplingParameters#forMember(int) forMember(i)}'s seed), 0 for a single generation
  * @param text the generated text, without the prompt; stop sequences are not included
  * @param finishReason why generation ended
  * @param usage tokens consumed by this sequence (a shared prefill may be attributed to every sample that used it)

@@ -50,24 +50,6 @@ public interface InferenceEngine extends AutoCloseable {
                 .next();
     }
 
-    /**
-     * Generates {@code n} samples of the same request. Sample {@code i} uses seed {@code seed + i} when the request
-     * has a seed. Engines that can share the prompt's prefill or batch the samples do so; the default sends
-     * {@code n} independent requests concurrently.
-     *
-     * @param request the prompt and sampling parameters
-     * @param n how many samples, at least 1
-     * @return a cold publisher of {@code n} generations in completion order, each with its {@link Generation#index()}
-     * @throws IllegalArgumentException if {@code n} is less than 1
-     */
-    default Flux<Generation> sample(GenerationRequest request, int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("n must be >= 1 but was " + n);
-        }
-        return Flux.range(0, n).flatMap(i -> generate(request.withSampling(request.sampling().forMember(i)))
-                .map(g -> g.withIndex(i)), n);
-    }
-
     /** Releases the engine's resources (threads, native memory, connections). Idempotent. Does not throw. */
     @Override
     default void close() {

@@ -76,8 +76,8 @@ public record SamplingParameters(double temperature, double topP, int topK, int 
     }
 
     /**
-     * Returns the parameters of member {@code i} of a group that shares these parameters (sample {@code i} of
-     * {@link InferenceEngine#sample}, agent {@code i} of a team): the seed becomes {@code seed + i}, so that the members
+     * Returns the parameters of member {@code i} of a group that shares these parameters (sample {@code i} of several
+     * samples of one request, agent {@code i} of a team): the seed becomes {@code seed + i}, so that the members
      * differ and each is reproducible; unseeded parameters are returned unchanged. This is the project's one seeding
      * rule.
      *

@@ -44,18 +44,4 @@ class SamplingParametersTest {
         assertThat(p.seed()).hasValue(3);
         assertThat(p.toBuilder().noSeed().build().seed()).isEmpty();
     }
-
-    @Test
-    void defaultSampleSendsNRequestsWithConsecutiveSeeds() {
-        var engine = dev.contemplate.inference.testkit.ScriptedEngine.builder()
-                .script(r -> dev.contemplate.inference.testkit.ScriptedEngine.Script.text(
-                        "seed " + r.sampling().seed().orElse(-1), java.time.Duration.ofMillis(1)))
-                .build();
-        var out = engine.sample(GenerationRequest.of("q", SamplingParameters.builder().seed(10).build()), 3)
-                .collectList().block();
-        assertThat(out).extracting(g -> g.index() + ":" + g.text())
-                .containsExactlyInAnyOrder("0:seed 10", "1:seed 11", "2:seed 12");
-        assertThatThrownBy(() -> engine.sample(GenerationRequest.of("q", SamplingParameters.defaults()), 0))
-                .hasMessageContaining("n must be >= 1 but was 0");
-    }
 }

@@ -8,6 +8,7 @@ import dev.contemplate.inference.testkit.ScriptedEngine.Script;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 /** Scripted log-probabilities reach the generation; a script without them reports none. */
 class ScriptedEngineLogprobsTest {
@@ -24,8 +25,11 @@ class ScriptedEngineLogprobsTest {
         Generation sure = engine.generate(GenerationRequest.of("sure", SamplingParameters.defaults())).block(GUARD);
         assertThat(sure.logprobs()).contains(TokenLogprobs.of(-0.01, -0.02));
         assertThat(sure.finishReason()).isEqualTo(FinishReason.LENGTH);
-        List<Generation> samples = engine.sample(GenerationRequest.of("sure", SamplingParameters.defaults()), 3)
+        List<Generation> samples = Flux.range(0, 3)
+                .flatMap(i -> engine.generate(GenerationRequest.of("sure", SamplingParameters.defaults()))
+                        .map(g -> g.withIndex(i)), 3)
                 .collectList().block(GUARD);
+        assertThat(samples).extracting(Generation::index).containsExactlyInAnyOrder(0, 1, 2);
         assertThat(samples).allSatisfy(g -> assertThat(g.logprobs()).contains(TokenLogprobs.of(-0.01, -0.02)));
 
         Generation plain = engine.generate(GenerationRequest.of("plain", SamplingParameters.defaults())).block(GUARD);

@@ -21,7 +21,7 @@ final class ZeroLatencyEngine implements InferenceEngine {
 
     @Override
     public EngineCapabilities capabilities() {
-        return new EngineCapabilities(true, true, 1024);
+        return new EngineCapabilities(true, true);
     }
 
     @Override

@@ -96,7 +96,6 @@ class ContemplateTest {
             assertThat(wrapped.contemplator().aggregator().name()).isEqualTo("vote");
             assertThat(wrapped.contemplator().budget().deadline()).isEqualTo(Duration.ofSeconds(60));
             assertThat(wrapped.contemplator().budget().maxTotalTokens()).isEqualTo(Long.MAX_VALUE);
-            assertThat(wrapped.engine().capabilities().maxConcurrentSequences()).isEqualTo(16);
         }
     }
 

@@ -142,7 +142,6 @@ class ContemplatePropertiesTest {
                     Contemplate.Wrapped.class);
             assertThat(wrapped.contemplator().agents())
                     .extracting(agent -> agent.sampling().seed().orElseThrow()).containsExactly(7L, 8L, 9L);
-            assertThat(wrapped.engine().capabilities().maxConcurrentSequences()).isEqualTo(1);
         }, "contemplate.agents=3", "contemplate.stopping-rule=fixed", "contemplate.extractor=numeric",
                 "contemplate.temperature=0.2", "contemplate.max-tokens-per-agent=300", "contemplate.seed=7",
                 "contemplate.max-in-flight=1", "contemplate.answer-only=true");

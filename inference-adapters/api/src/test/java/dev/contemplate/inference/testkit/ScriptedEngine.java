@@ -126,7 +126,6 @@ public final class ScriptedEngine implements InferenceEngine {
     private final Function<GenerationRequest, Script> script;
     private final Scheduler scheduler;
     private final boolean seeds;
-    private final int maxConcurrent;
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger completed = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
@@ -141,7 +140,6 @@ public final class ScriptedEngine implements InferenceEngine {
         this.script = Objects.requireNonNull(b.script, "script");
         this.scheduler = b.scheduler;
         this.seeds = b.seeds;
-        this.maxConcurrent = b.maxConcurrent;
     }
 
     /** Returns a builder; {@link Builder#script} is required. */
@@ -161,7 +159,7 @@ public final class ScriptedEngine implements InferenceEngine {
 
     @Override
     public EngineCapabilities capabilities() {
-        return new EngineCapabilities(true, seeds, maxConcurrent);
+        return new EngineCapabilities(true, seeds);
     }
 
     @Override
@@ -268,7 +266,6 @@ public final class ScriptedEngine implements InferenceEngine {
         private @Nullable Function<GenerationRequest, Script> script;
         private Scheduler scheduler = Schedulers.parallel();
         private boolean seeds = true;
-        private int maxConcurrent = 64;
 
         private Builder() {
         }
@@ -294,12 +291,6 @@ public final class ScriptedEngine implements InferenceEngine {
         /** Sets whether the engine claims to honour seeds (default true); if not, seeded requests fail. */
         public Builder seeds(boolean value) {
             this.seeds = value;
-            return this;
-        }
-
-        /** Sets the advertised concurrency. */
-        public Builder maxConcurrent(int value) {
-            this.maxConcurrent = value;
             return this;
         }
 

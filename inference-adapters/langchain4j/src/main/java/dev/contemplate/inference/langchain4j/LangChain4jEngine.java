@@ -37,9 +37,9 @@ import reactor.core.scheduler.Schedulers;
  *         .name("vllm")
  *         .maxInFlight(32)
  *         .build()) {
- *     engine.sample(GenerationRequest.of("What is 17 * 23?", SamplingParameters.defaults()), 8)
- *             .doOnNext(g -> System.out.println(g.index() + ": " + g.text()))
- *             .blockLast();
+ *     Generation answer = engine.generate(GenerationRequest.of("What is 17 * 23?", SamplingParameters.defaults()))
+ *             .block();
+ *     System.out.println(answer.text());
  * }
  * }</pre>
  *
@@ -149,7 +149,7 @@ public final class LangChain4jEngine implements InferenceEngine {
         // tasks cancelled while queued that the executor has not dropped yet
         this.blockingScheduler = chatModel == null ? null
                 : Schedulers.newBoundedElastic(threads, 2 * b.maxInFlight, "contemplate-" + name, 60, true);
-        this.capabilities = new EngineCapabilities(streamingModel != null, seeds, b.maxInFlight);
+        this.capabilities = new EngineCapabilities(streamingModel != null, seeds);
     }
 
     /**
@@ -179,8 +179,8 @@ public final class LangChain4jEngine implements InferenceEngine {
     }
 
     /**
-     * Returns what this engine can do: token streaming for a streaming model, seeds as {@link SeedSupport}
-     * resolved, and {@link Builder#maxInFlight(int)} concurrent sequences.
+     * Returns what this engine can do: token streaming for a streaming model, and seeds as {@link SeedSupport}
+     * resolved. How many sequences run at once is {@link Builder#maxInFlight(int)}.
      */
     @Override
     public EngineCapabilities capabilities() {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
@@ -67,7 +68,7 @@ class BlockingEngineTest {
         ThreadRecordingModel model = new ThreadRecordingModel(TestModels.blocking(server));
         try (LangChain4jEngine engine = LangChain4jEngine.builder(model).name("threads").build()) {
             GenerationRequest request = GenerationRequest.of("question", SamplingParameters.defaults());
-            List<Generation> results = engine.sample(request, 3)
+            List<Generation> results = Flux.range(0, 3).flatMap(i -> engine.generate(request), 3)
                     .subscribeOn(Schedulers.parallel())
                     .collectList().block(GUARD);
 
@@ -119,7 +120,7 @@ class BlockingEngineTest {
     void closingTheEngineEndsItsThreadsAndRefusesNewWork() {
         LangChain4jEngine engine = LangChain4jEngine.builder(TestModels.blocking(server)).name("closing").build();
         GenerationRequest request = GenerationRequest.of("question", SamplingParameters.defaults());
-        assertThat(engine.sample(request, 2).collectList().block(GUARD)).hasSize(2);
+        assertThat(Flux.range(0, 2).flatMap(i -> engine.generate(request), 2).collectList().block(GUARD)).hasSize(2);
         assertThat(liveThreads("contemplate-closing-")).isPositive();
 
         engine.close();

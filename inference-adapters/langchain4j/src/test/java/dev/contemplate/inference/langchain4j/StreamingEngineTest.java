@@ -120,7 +120,6 @@ class StreamingEngineTest {
             assertThat(server.exchanges()).hasSize(3);
             assertThat(server.maxOpen()).isLessThanOrEqualTo(2);
             assertThat(engine.inFlight()).isZero();
-            assertThat(engine.capabilities().maxConcurrentSequences()).isEqualTo(2);
         }
     }
 

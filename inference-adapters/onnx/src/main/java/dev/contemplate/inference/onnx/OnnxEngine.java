@@ -81,7 +81,7 @@ public final class OnnxEngine implements InferenceEngine {
         this.maxRows = b.maxBatchRows;
         this.tokenizer = Objects.requireNonNull(b.tokenizer);
         this.encoder = new PromptEncoder(name, b.promptTemplate, tokenizer, contextLength, config.vocabSize());
-        this.capabilities = new EngineCapabilities(true, true, maxRows);
+        this.capabilities = new EngineCapabilities(true, true);
         this.delivery = Schedulers.newBoundedElastic(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 Integer.MAX_VALUE, "contemplate-inference-onnx-" + name + "-delivery", 60, true);
         try {
@@ -155,12 +155,17 @@ public final class OnnxEngine implements InferenceEngine {
     }
 
     /**
-     * {@inheritDoc}
+     * Generates {@code n} samples of one request with one prefill: the prompt is prefilled once and its key/value
+     * cache copied into {@code n} batch rows that decode together (the engine's batching benchmarks measure this). A
+     * request of more samples than the engine has rows is admitted in parts as rows free up. Sample {@code i} of a
+     * seeded request uses seed {@code seed + i}, the rule of
+     * {@link dev.contemplate.inference.SamplingParameters#forMember(int)}; unseeded, the engine draws the base seed.
      *
-     * <p>The prompt is prefilled once and its key/value cache copied into {@code n} batch rows that decode together.
-     * A request of more samples than the engine has rows is admitted in parts as rows free up.
+     * @param request the prompt and sampling parameters
+     * @param n how many samples, at least 1
+     * @return a cold publisher of {@code n} generations in completion order, each with its {@link Generation#index()}
+     * @throws IllegalArgumentException if {@code n} is less than 1
      */
-    @Override
     public Flux<Generation> sample(GenerationRequest request, int n) {
         Objects.requireNonNull(request, "request");
         if (n < 1) {
@@ -330,8 +335,8 @@ public final class OnnxEngine implements InferenceEngine {
         }
 
         /**
-         * Sets how many sequences one step advances at most, the engine's {@code maxConcurrentSequences} (default 32,
-         * 1 to 4096). The key/value cache is allocated for this many rows up front.
+         * Sets how many sequences one step advances at most, so how many the engine runs at once (default 32, 1 to
+         * 4096); more wait for free rows. The key/value cache is allocated for this many rows up front.
          */
         public Builder maxBatchRows(int value) {
             if (value < 1 || value > 4096) {

@@ -103,8 +103,8 @@ import reactor.core.scheduler.Schedulers;
  * live generations ({@link #liveGenerations()}: subscribed and not yet completed, failed or cancelled), so a test can
  * prove that nothing is left running.
  *
- * <p>The capabilities are the inner engine's; {@link #sample} runs through {@link #stream}, so each sample draws
- * its own fault. {@link #close()} closes the inner engine; the scheduler is the caller's. Instances are
+ * <p>The capabilities are the inner engine's; {@link #generate} runs through {@link #stream}, so each generation
+ * draws its own fault. {@link #close()} closes the inner engine; the scheduler is the caller's. Instances are
  * thread-safe.
  */
 public final class FaultInjectingEngine implements InferenceEngine {

@@ -112,7 +112,7 @@ public final class SimulatedEngine implements InferenceEngine {
         this.scheduler = b.scheduler;
         this.seed = b.seed;
         this.engineRandom = new SplittableRandom(b.seed);
-        this.capabilities = new EngineCapabilities(true, true, Integer.MAX_VALUE);
+        this.capabilities = new EngineCapabilities(true, true);
     }
 
     /** Returns a builder: default scenario {@link #DEFAULT_SCENARIO}, the parallel scheduler, engine seed 0. */

@@ -179,11 +179,11 @@ class FaultInjectingEngineTest {
 
     @Test
     void keepsTheInnerCapabilitiesAndNamesItselfAfterTheInnerEngine() {
-        ScriptedEngine engine = ScriptedEngine.builder().name("scripted").seeds(false).maxConcurrent(3)
+        ScriptedEngine engine = ScriptedEngine.builder().name("scripted").seeds(false)
                 .script(r -> Script.text("x", Duration.ZERO)).build();
         FaultInjectingEngine faulty = FaultInjectingEngine.wrap(engine).seed(9).build();
         assertThat(faulty.name()).isEqualTo("faulty(scripted)");
-        assertThat(faulty.capabilities()).isEqualTo(new EngineCapabilities(true, false, 3));
+        assertThat(faulty.capabilities()).isEqualTo(new EngineCapabilities(true, false));
         assertThat(faulty.inner()).isSameAs(engine);
         assertThat(faulty.seed()).isEqualTo(9);
         assertThat(faulty.rate(Fault.NONE)).isEqualTo(1.0);
