@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,7 +60,8 @@ import picocli.CommandLine.ParentCommand;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:an answer was found",
-            "1:no answer (no agent answered within the budget, every agent failed)",
+            "1:no answer (no agent answered within the budget, every agent failed, or the agents agreed less "
+                    + "than --min-agreement)",
             "2:bad input (options, empty or unreadable question)",
             "3:no engine available (server unreachable, embedded engine missing)"})
 final class AskCommand implements Callable<Integer> {
@@ -70,6 +72,12 @@ final class AskCommand implements Callable<Integer> {
     @Option(names = {"-n", "--agents"}, paramLabel = "N", defaultValue = "8",
             description = "Number of agents (at most " + ContemplateCli.MAX_AGENTS + "). Default: ${DEFAULT-VALUE}.")
     int agents = 8;
+
+    @Option(names = "--min-agreement", paramLabel = "SHARE",
+            description = "Abstain (no answer, exit 1) when the leading answer has less than this share of the "
+                    + "votes, a number in (0, 1], e.g. 0.5. Default: answer whatever the agreement; below half of "
+                    + "the votes the answer is marked low agreement.")
+    Double minAgreement;
 
     @Mixin
     RunOptions run = new RunOptions();
@@ -89,6 +97,9 @@ final class AskCommand implements Callable<Integer> {
             throw CliException.usage("the question is empty");
         }
         ContemplateCli.checkAgents(agents);
+        if (minAgreement != null && !(minAgreement > 0 && minAgreement <= 1)) {
+            throw CliException.usage("--min-agreement must be a share in (0, 1], e.g. 0.5, but was " + minAgreement);
+        }
         RunOptions.Settings settings = run.settings();
         if (settings.rules().size() > 1) {
             throw CliException.usage("ask takes one --stop rule but got " + settings.rules().size() + " ("
@@ -125,14 +136,15 @@ final class AskCommand implements Callable<Integer> {
                 throw CliException.failed(describeFailure(outcome.failure(), setup), outcome.failure());
             }
             Verdict verdict = outcome.verdict();
+            Agreement agreement = Agreement.of(verdict, minAgreement);
             PrintWriter out = parent.out();
             if (run.json) {
-                out.println(Json.write(json(verdict, question, text, setup, settings, team)));
+                out.println(Json.write(json(verdict, question, text, setup, settings, team, agreement)));
             } else {
-                out.print(human(verdict, question, text, setup, settings));
+                out.print(human(verdict, question, text, setup, settings, agreement));
             }
             out.flush();
-            return ExitCodes.OK;
+            return agreement.abstained() ? ExitCodes.NO_ANSWER : ExitCodes.OK;
         }
     }
 
@@ -171,17 +183,51 @@ final class AskCommand implements Callable<Integer> {
         return prefix + e.getMessage();
     }
 
+    /**
+     * How far the agents agree: {@code low} when the leading answer has less than half of the votes; {@code
+     * abstained} when it has less than the user's minimum share.
+     */
+    record Agreement(double share, boolean low, @Nullable Double minimum, boolean abstained) {
+
+        static Agreement of(Verdict v, @Nullable Double minimum) {
+            double share = v.confidence();
+            return new Agreement(share, share < 0.5, minimum, minimum != null && share < minimum);
+        }
+
+        /** The human sentence: why it abstained, or that the agreement is low; empty otherwise. */
+        String describe(Verdict v) {
+            String votes = String.format(Locale.ROOT, "%s has %d of %d votes (%.0f%%)", v.answer().text().strip(),
+                    v.tally().leaderCount(), v.tally().answered(), 100 * share);
+            if (abstained) {
+                return String.format(Locale.ROOT, "abstained: the agents disagree; the leading answer %s, below the "
+                        + "minimum agreement of %.0f%%", votes, 100 * minimum);
+            }
+            return low ? "low agreement: the agents disagree; the leading answer " + votes + ", less than half" : "";
+        }
+    }
+
     static ObjectNode json(Verdict v, String question, String text, EngineSetup setup, RunOptions.Settings settings,
-            Team team) {
+            Team team, Agreement agreement) {
         ObjectNode o = Json.object();
         o.put("question", question);
         if (!text.equals(question)) {
             o.put("contemplated", text);
         }
-        o.put("answer", v.answer().key());
-        o.put("answerText", v.answer().text());
-        o.put("text", v.text());
+        if (agreement.abstained()) {
+            o.putNull("answer");
+            o.putNull("answerText");
+            o.put("leadingAnswer", v.answer().key());
+        } else {
+            o.put("answer", v.answer().key());
+            o.put("answerText", v.answer().text());
+            o.put("text", v.text());
+        }
         o.put("confidence", v.confidence());
+        o.put("agreement", agreement.low() ? "low" : "majority");
+        if (agreement.minimum() != null) {
+            o.put("minAgreement", agreement.minimum());
+        }
+        o.put("abstained", agreement.abstained());
         o.put("complete", v.complete());
         o.put("stopReason", v.stopReason().name());
         o.put("engine", setup.description());
@@ -254,22 +300,29 @@ final class AskCommand implements Callable<Integer> {
         return o;
     }
 
-    static String human(Verdict v, String question, String text, EngineSetup setup, RunOptions.Settings settings) {
+    static String human(Verdict v, String question, String text, EngineSetup setup, RunOptions.Settings settings,
+            Agreement agreement) {
         StringBuilder b = new StringBuilder();
         TokenAccount t = v.tokens();
         int answered = v.tally().answered();
         // the question is user input: no control character of it reaches the terminal
         line(b, "Question", CliException.printable(question) + (text.equals(question) ? ""
                 : "  (read as " + CliException.printable(text) + ")"));
-        line(b, "Answer", v.answer().text() + (setup.simulated() ? "  [simulated]" : ""));
-        if (!v.text().strip().equals(v.answer().text().strip())) {
+        if (agreement.abstained()) {
+            line(b, "Answer", "none (" + agreement.describe(v) + ")");
+        } else {
+            line(b, "Answer", v.answer().text() + (setup.simulated() ? "  [simulated]" : "")
+                    + (agreement.low() ? "  (low agreement)" : ""));
+        }
+        if (!agreement.abstained() && !v.text().strip().equals(v.answer().text().strip())) {
             line(b, "Reply", v.text().strip().replace("\n", "\n            "));
         }
         line(b, "Decided by", v.provenance().method() + " (" + v.provenance().basis().size()
                 + (v.provenance().basis().size() == 1 ? " agent" : " agents") + ")"
                 + v.provenance().fallback().map(f -> "; fell back to the vote: " + f).orElse(""));
         line(b, "Confidence", String.format(Locale.ROOT, "%.0f%% (%d of %d votes)", 100 * v.confidence(),
-                v.tally().leaderCount(), answered));
+                v.tally().leaderCount(), answered) + (agreement.low() && !agreement.abstained()
+                        ? "; " + agreement.describe(v) : ""));
         line(b, "Status", (v.complete() ? "complete" : "incomplete") + ", " + stopReason(v) + " ("
                 + v.mode().name().toLowerCase(Locale.ROOT) + " mode, rule " + v.stoppingRule() + ")");
         line(b, "Agents", v.started() + " started, " + v.count(AgentOutcome.Status.FINISHED) + " finished, "

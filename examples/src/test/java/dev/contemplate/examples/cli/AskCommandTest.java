@@ -333,4 +333,73 @@ class AskCommandTest {
         assertThat(root.out()).contains("ask", "bench", "CONTEMPLATE_BASE_URL");
         assertThat(Cli.run("--version").out()).startsWith("contemplate ");
     }
+
+    /** Five agents answer 7, 7, 8, 9 and 10: the leading answer has 2 of 5 votes. */
+    private static OpenAiTestServer disagreeing() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        int[] answers = {7, 7, 8, 9, 10};
+        return OpenAiTestServer.replying(body -> "The answer is " + answers[calls.getAndIncrement() % 5] + ".");
+    }
+
+    @Test
+    void aLeaderWithLessThanHalfOfTheVotesIsMarkedLowAgreementInBothOutputs() throws IOException {
+        try (OpenAiTestServer server = disagreeing()) {
+            Cli.Result json = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model", "m",
+                    "--agents", "5", "--stop", "fixed", "--seed", "1", "--json", "What is 3+4?");
+            assertThat(json.exitCode()).as(json.err()).isZero();
+            assertThat(json.json().path("answer").asText()).isEqualTo("7");
+            assertThat(json.json().path("confidence").asDouble()).isEqualTo(0.4);
+            assertThat(json.json().path("agreement").asText()).isEqualTo("low");
+            assertThat(json.json().path("abstained").asBoolean()).isFalse();
+        }
+        try (OpenAiTestServer server = disagreeing()) {
+            Cli.Result human = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model", "m",
+                    "--agents", "5", "--stop", "fixed", "--seed", "1", "What is 3+4?");
+            assertThat(human.exitCode()).as(human.err()).isZero();
+            assertThat(human.out()).contains("Answer      7  (low agreement)")
+                    .contains("low agreement: the agents disagree; the leading answer 7 has 2 of 5 votes (40%)");
+        }
+        try (OpenAiTestServer server = OpenAiTestServer.replying(body -> "The answer is 42.")) {
+            JsonNode unanimous = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model", "m",
+                    "--agents", "3", "--stop", "fixed", "--seed", "1", "--json", "What is 6*7?").json();
+            assertThat(unanimous.path("agreement").asText()).isEqualTo("majority");
+        }
+    }
+
+    @Test
+    void belowTheMinimumAgreementAskAbstainsWithExitOneAndNoAnswer() throws IOException {
+        try (OpenAiTestServer server = disagreeing()) {
+            Cli.Result json = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model", "m",
+                    "--agents", "5", "--stop", "fixed", "--seed", "1", "--min-agreement", "0.5", "--json",
+                    "What is 3+4?");
+            assertThat(json.exitCode()).isEqualTo(1);
+            JsonNode o = json.json();
+            assertThat(o.path("answer").isNull()).as(o.toString()).isTrue();
+            assertThat(o.path("leadingAnswer").asText()).isEqualTo("7");
+            assertThat(o.path("abstained").asBoolean()).isTrue();
+            assertThat(o.path("minAgreement").asDouble()).isEqualTo(0.5);
+        }
+        try (OpenAiTestServer server = disagreeing()) {
+            Cli.Result human = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model", "m",
+                    "--agents", "5", "--stop", "fixed", "--seed", "1", "--min-agreement", "0.5", "What is 3+4?");
+            assertThat(human.exitCode()).isEqualTo(1);
+            assertThat(human.out()).contains("Answer      none (abstained: the agents disagree; the leading answer "
+                    + "7 has 2 of 5 votes (40%), below the minimum agreement of 50%)");
+        }
+        try (OpenAiTestServer server = disagreeing()) {
+            Cli.Result enough = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model", "m",
+                    "--agents", "5", "--stop", "fixed", "--seed", "1", "--min-agreement", "0.4", "--json",
+                    "What is 3+4?");
+            assertThat(enough.exitCode()).as("2 of 5 meets a minimum of 0.4").isZero();
+            assertThat(enough.json().path("answer").asText()).isEqualTo("7");
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"0", "-0.2", "1.5", "NaN"})
+    void aMinimumAgreementOutsideZeroToOneIsBadInput(String share) {
+        Cli.Result r = Cli.run("ask", "--engine", "simulated", "--min-agreement", share, "What is 2+2?");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--min-agreement must be a share in (0, 1]").contains(share);
+    }
 }
