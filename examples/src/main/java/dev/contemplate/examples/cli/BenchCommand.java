@@ -181,6 +181,7 @@ final class BenchCommand implements Callable<Integer> {
                     .mode(settings.mode())
                     .clock(setup.clock())
                     .prompt(question -> setup.read(question).orElseThrow())
+                    .costMeter(setup.costMeter())
                     .onProgress(progress::questionDone)
                     .run();
             progress.clear();
@@ -361,6 +362,9 @@ final class BenchCommand implements Callable<Integer> {
             tokens.put("total", c.tokens().totalTokens());
             tokens.put("meanPerQuestion", round(c.meanTokensPerQuestion()));
             n.put("cancellations", c.cancellations());
+            if (EngineCosts.present(result.cells())) {
+                EngineCosts.json(n, c, baselineOf(result, c.rule()));
+            }
         }
         if (!written.isEmpty()) {
             ObjectNode files = o.putObject("report");
@@ -410,6 +414,9 @@ final class BenchCommand implements Callable<Integer> {
                         c.latency().p95Ms(), c.latencyRatio(), c.meanSamples(), c.meanTokensPerQuestion(),
                         c.cancellations(), c.noAnswer()));
             }
+            if (EngineCosts.present(result.cells(rule))) {
+                EngineCosts.text(b, result.cells(rule), baselineOf(result, rule));
+            }
         }
         if (setup.simulated()) {
             b.append("(simulated engine: latencies on a virtual clock)\n");
@@ -419,6 +426,11 @@ final class BenchCommand implements Callable<Integer> {
                     .append(")\n");
         }
         return b.toString();
+    }
+
+    /** The single-agent baseline's cell under {@code rule}. */
+    private static BenchCell baselineOf(BenchResult result, String rule) {
+        return result.cells(rule).stream().filter(BenchCell::baseline).findFirst().orElseThrow();
     }
 
     /** The accuracy's 95% Wilson interval in percent, e.g. {@code 55.1-84.3%}. */

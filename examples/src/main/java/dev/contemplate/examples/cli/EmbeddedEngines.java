@@ -2,9 +2,14 @@ package dev.contemplate.examples.cli;
 
 import dev.contemplate.agents.Persona;
 import dev.contemplate.inference.InferenceEngine;
+import dev.contemplate.inference.onnx.EngineStats;
+import dev.contemplate.inference.onnx.OnnxEngine;
 import dev.contemplate.inference.onnx.arithmetic.ArithmeticModel;
+import dev.contemplate.research.bench.CostMeter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,10 +54,10 @@ final class EmbeddedEngines {
         }
     }
 
-    /** Returns a new embedded engine; the caller closes it. */
-    static InferenceEngine engine() {
+    /** Returns a new embedded engine with {@code decodeLoops} decoding loops; the caller closes it. */
+    static InferenceEngine engine(int decodeLoops) {
         try {
-            return ArithmeticModel.engine();
+            return ArithmeticModel.engineBuilder().decodeLoops(decodeLoops).build();
         } catch (LinkageError e) {
             throw missing(e);
         } catch (RuntimeException e) {
@@ -118,5 +123,26 @@ final class EmbeddedEngines {
 
     private static String message(Throwable e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /**
+     * Returns the embedded engine's own counters as a bench cost meter (see {@link EngineCosts}): decoding steps,
+     * the rows they computed, prefills, the time inside ONNX Runtime and the engine's other time in its steps.
+     */
+    static CostMeter costMeter(InferenceEngine engine) {
+        if (!(engine instanceof OnnxEngine onnx)) {
+            return CostMeter.NONE;
+        }
+        return () -> {
+            EngineStats s = onnx.stats();
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put(EngineCosts.STEPS, (double) s.steps());
+            m.put(EngineCosts.ROW_STEPS, (double) s.rowSteps());
+            m.put(EngineCosts.PREFILLS, (double) s.prefills());
+            m.put(EngineCosts.DECODE_MS, s.decodeNanos() / 1e6);
+            m.put(EngineCosts.PREFILL_MS, s.prefillNanos() / 1e6);
+            m.put(EngineCosts.OTHER_MS, (s.cacheCopyNanos() + s.hostNanos()) / 1e6);
+            return m;
+        };
     }
 }

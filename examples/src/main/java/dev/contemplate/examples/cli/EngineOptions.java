@@ -45,7 +45,7 @@ final class EngineOptions {
      * @param team {@value #MIXED}, or the name of the embedded model's strategy every agent uses
      */
     record Config(Kind kind, @Nullable String baseUrl, @Nullable String apiKey, @Nullable String model,
-            String team) {
+            String team, int decodeLoops) {
 
         /** Returns whether the team cycles every persona of the engine. */
         boolean mixed() {
@@ -66,6 +66,11 @@ final class EngineOptions {
                     + "embedded model, by name or tag (e.g. forward or L): every agent is a clone of that persona, "
                     + "differing only by its seed. Default: ${DEFAULT-VALUE}.")
     String team = MIXED;
+
+    @Option(names = "--decode-loops", paramLabel = "N",
+            description = "Embedded engine only: how many decoding loops, each on its own thread, share the model "
+                    + "(1 to 8); concurrent agents are spread over them. Default: 1.")
+    @Nullable Integer decodeLoops;
 
     @Option(names = "--base-url", paramLabel = "URL",
             description = "Base URL of an OpenAI-compatible server, e.g. http://localhost:8000/v1 (vLLM, SGLang, "
@@ -102,12 +107,20 @@ final class EngineOptions {
             kind = url != null ? Kind.OPENAI : Kind.EMBEDDED;
         }
         String teamName = resolveTeam(kind);
+        if (decodeLoops != null && kind != Kind.EMBEDDED) {
+            throw CliException.usage("--decode-loops is an option of the embedded engine, not of --engine "
+                    + kind.label());
+        }
+        if (decodeLoops != null && (decodeLoops < 1 || decodeLoops > 8)) {
+            throw CliException.usage("--decode-loops must be in [1, 8] but was " + decodeLoops);
+        }
+        int loops = decodeLoops == null ? 1 : decodeLoops;
         if (kind != Kind.OPENAI) {
             if (baseUrl != null || apiKey != null || model != null) {
                 throw CliException.usage("--base-url, --api-key and --model are options of --engine openai, not "
                         + "of --engine " + kind.label());
             }
-            return new Config(kind, null, null, null, teamName);
+            return new Config(kind, null, null, null, teamName, loops);
         }
         String key = firstNonBlank(apiKey, env.get(ENV_API_KEY));
         String name = firstNonBlank(model, env.get(ENV_MODEL));
@@ -123,7 +136,7 @@ final class EngineOptions {
             throw CliException.usage("the openai engine needs a model name: pass --model NAME or set " + ENV_MODEL);
         }
         checkUrl(url);
-        return new Config(kind, url, key == null ? "none" : key, name, teamName);
+        return new Config(kind, url, key == null ? "none" : key, name, teamName, loops);
     }
 
     /**

@@ -25,6 +25,7 @@ import dev.contemplate.orchestrator.Contemplator;
 import dev.contemplate.orchestrator.EngineGuard;
 import dev.contemplate.orchestrator.Mode;
 import dev.contemplate.research.bench.BenchClock;
+import dev.contemplate.research.bench.CostMeter;
 import dev.contemplate.research.bench.RunOutcome;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import java.io.IOException;
@@ -144,7 +145,7 @@ final class EngineSetup implements AutoCloseable {
             }
         }
         double t = request.temperature() != null ? request.temperature() : EmbeddedEngines.recommendedTemperature();
-        InferenceEngine engine = EmbeddedEngines.engine();
+        InferenceEngine engine = EmbeddedEngines.engine(config.decodeLoops());
         int tokens = request.maxTokens() != null ? request.maxTokens() : EmbeddedEngines.MAX_TOKENS;
         return new EngineSetup(EngineOptions.Kind.EMBEDDED, engine,
                 EmbeddedEngines.describe(engine, personas, config.mixed()), personas, PromptStyle.PLAIN, t, tokens,
@@ -215,6 +216,11 @@ final class EngineSetup implements AutoCloseable {
 
     EngineOptions.Kind kind() {
         return kind;
+    }
+
+    /** The engine's own counters as a bench cost meter: those of the embedded engine, none for the others. */
+    CostMeter costMeter() {
+        return kind == EngineOptions.Kind.EMBEDDED ? EmbeddedEngines.costMeter(engine) : CostMeter.NONE;
     }
 
     InferenceEngine engine() {

@@ -402,4 +402,17 @@ class AskCommandTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--min-agreement must be a share in (0, 1]").contains(share);
     }
+
+    @Test
+    void decodeLoopsAreAnOptionOfTheEmbeddedEngineWithinOneToEight() {
+        Cli.Result zero = Cli.run("ask", "--decode-loops", "0", "What is 54+39-25+73?");
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.err()).contains("--decode-loops must be in [1, 8] but was 0");
+        Cli.Result simulated = Cli.run("ask", "--engine", "simulated", "--decode-loops", "2", "What is 2+2?");
+        assertThat(simulated.exitCode()).isEqualTo(2);
+        assertThat(simulated.err()).contains("--decode-loops is an option of the embedded engine");
+        Cli.Result two = Cli.run("ask", "--decode-loops", "2", "--seed", "1", "--json", "What is 54+39-25+73?");
+        assertThat(two.exitCode()).as(two.err()).isZero();
+        assertThat(two.json().path("answer").asText()).isEqualTo("141");
+    }
 }

@@ -345,4 +345,29 @@ class BenchCommandTest {
         assertThat(BenchCommand.questionSeed(42, 7) - BenchCommand.questionSeed(42, 6))
                 .isEqualTo(ContemplateCli.MAX_AGENTS);
     }
+
+    @Test
+    void onTheEmbeddedEngineEachCellReportsTheEnginesOwnTimeBesideTheWallTime() throws IOException {
+        Path data = write("embedded.jsonl",
+                "{\"question\": \"What is 54+39-25+73?\", \"answer\": \"141\"}",
+                "{\"question\": \"What is 12+7+30-9?\", \"answer\": 40}");
+        Cli.Result r = Cli.run("bench", "--dataset", data.toString(), "--agents", "1,3", "--stop", "fixed",
+                "--seed", "1", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode base = r.json().path("results").get(0).path("engine");
+        JsonNode team = r.json().path("results").get(1).path("engine");
+        assertThat(base.path("forwardRatio").asDouble()).isEqualTo(1.0);
+        assertThat(base.path("meanRowsPerStep").asDouble()).isEqualTo(1.0);
+        assertThat(base.path("prefillsPerQuestion").asDouble()).isEqualTo(1.0);
+        assertThat(base.path("stepsPerQuestion").asDouble()).isGreaterThan(10);
+        assertThat(base.path("forwardMs").asDouble()).isPositive().isLessThan(base.path("engineMs").asDouble());
+        // three strategies: three prompts, three rows from the first token on
+        assertThat(team.path("meanRowsPerStep").asDouble()).isGreaterThan(2.0).isLessThanOrEqualTo(3.0);
+        assertThat(team.path("forwardRatio").asDouble()).isPositive();
+        Cli.Result text = Cli.run("bench", "--dataset", data.toString(), "--agents", "1,3", "--stop", "fixed",
+                "--seed", "1");
+        assertThat(text.out()).contains("Engine time per question").contains("rows/step");
+        Cli.Result simulated = Cli.run("bench", "--engine", "simulated", "--dataset", data.toString(), "--json");
+        assertThat(simulated.json().path("results").get(0).has("engine")).isFalse();
+    }
 }

@@ -64,6 +64,7 @@ public final class Bench {
     private final BenchClock clock;
     private final UnaryOperator<String> prompt;
     private final Consumer<? super BenchProgress> progress;
+    private final CostMeter meter;
 
     private Bench(Builder b, Dataset dataset, ContemplatorFactory factory) {
         this.dataset = dataset;
@@ -75,6 +76,7 @@ public final class Bench {
         this.clock = b.clock;
         this.prompt = b.prompt;
         this.progress = b.progress;
+        this.meter = b.meter;
     }
 
     /** Returns a builder: a data set and a contemplator factory are required. */
@@ -138,7 +140,9 @@ public final class Bench {
     private void runOne(CellStats cell, int agents, StoppingRule rule, long base, int index, Dataset.Item item,
             String text) {
         Contemplator c = Objects.requireNonNull(factory.create(agents, rule, base), "the factory returned null");
+        Map<String, Double> before = meter.read();
         RunOutcome outcome = clock.run(c, text, mode, c.budget());
+        cell.addCosts(before, meter.read());
         cell.add(index, item, outcome, right(outcome, item, c));
     }
 
@@ -164,6 +168,7 @@ public final class Bench {
         private BenchClock clock = BenchClock.realTime();
         private UnaryOperator<String> prompt = UnaryOperator.identity();
         private Consumer<? super BenchProgress> progress = p -> { };
+        private CostMeter meter = CostMeter.NONE;
 
         private Builder() {
         }
@@ -257,6 +262,19 @@ public final class Bench {
          */
         public Builder prompt(UnaryOperator<String> value) {
             this.prompt = Objects.requireNonNull(value, "prompt");
+            return this;
+        }
+
+        /**
+         * Sets a meter read before and after each contemplation, such as an embedded engine's counters; its
+         * differences are reported per cell in {@link BenchCell#costs()}. Default: {@link CostMeter#NONE}.
+         *
+         * @param value the meter
+         * @return this builder
+         * @throws NullPointerException if {@code value} is null
+         */
+        public Builder costMeter(CostMeter value) {
+            this.meter = Objects.requireNonNull(value, "costMeter");
             return this;
         }
 

@@ -1,7 +1,10 @@
 package dev.contemplate.research.bench;
 
 import dev.contemplate.inference.TokenUsage;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -22,10 +25,12 @@ import java.util.Objects;
  * @param cancellations the agents cancelled (by the rule or the budget) over every question
  * @param tokens the tokens of every question together
  * @param outcomes each question's run, in data-set order
+ * @param costs the {@link CostMeter}'s readings, each the mean difference per question across a run; empty without a
+ *     meter
  */
 public record BenchCell(String rule, int agents, int questions, int correct, int noAnswer, int incomplete,
         ConfidenceInterval accuracy95, double accuracyGain, LatencySummary latency, double latencyRatio, long samples,
-        long cancellations, TokenUsage tokens, List<QuestionOutcome> outcomes) {
+        long cancellations, TokenUsage tokens, List<QuestionOutcome> outcomes, Map<String, Double> costs) {
 
     /**
      * Validates and copies the components.
@@ -38,6 +43,7 @@ public record BenchCell(String rule, int agents, int questions, int correct, int
         Objects.requireNonNull(latency, "latency");
         Objects.requireNonNull(tokens, "tokens");
         outcomes = List.copyOf(outcomes);
+        costs = Collections.unmodifiableMap(new LinkedHashMap<>(costs));
     }
 
     /** Returns whether this is the single-agent baseline. */

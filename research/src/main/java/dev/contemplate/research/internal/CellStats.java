@@ -11,7 +11,9 @@ import dev.contemplate.research.bench.QuestionOutcome;
 import dev.contemplate.research.bench.RunOutcome;
 import dev.contemplate.research.dataset.Dataset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** What one agent count under one rule did over the questions so far. Not thread-safe. */
@@ -26,6 +28,7 @@ public final class CellStats {
     private TokenUsage tokens = TokenUsage.ZERO;
     private final List<Long> latenciesMicros = new ArrayList<>();
     private final List<QuestionOutcome> outcomes = new ArrayList<>();
+    private final Map<String, Double> costs = new LinkedHashMap<>();
 
     /** @param agents the cell's agent count */
     public CellStats(int agents) {
@@ -77,6 +80,11 @@ public final class CellStats {
                 outcome.latency(), started, cut, spent));
     }
 
+    /** Adds the cost meter's differences across one run. */
+    public void addCosts(Map<String, Double> before, Map<String, Double> after) {
+        after.forEach((name, value) -> costs.merge(name, value - before.getOrDefault(name, 0.0), Double::sum));
+    }
+
     /** Returns the accuracy so far under {@code rule}'s name. */
     public BenchProgress.Cell progress(String rule) {
         return new BenchProgress.Cell(rule, agents, outcomes.size(), correct);
@@ -102,6 +110,12 @@ public final class CellStats {
         int questions = outcomes.size();
         return new BenchCell(rule, agents, questions, correct, noAnswer, incomplete,
                 ConfidenceInterval.wilson95(correct, questions), accuracy() - baselineAccuracy, latency, ratio,
-                samples, cancelled, tokens, outcomes);
+                samples, cancelled, tokens, outcomes, meanCosts(questions));
+    }
+
+    private Map<String, Double> meanCosts(int questions) {
+        Map<String, Double> means = new LinkedHashMap<>();
+        costs.forEach((name, sum) -> means.put(name, questions == 0 ? 0 : sum / questions));
+        return means;
     }
 }

@@ -69,6 +69,33 @@ class BenchTest {
     }
 
     @Test
+    void aCostMeterIsReadAroundEachRunAndReportedAsAMeanPerQuestionPerCell() {
+        Dataset data = arithmetic(5);
+        try (SimulatedBench sim = new SimulatedBench(data, 0.6, DEADLINE)) {
+            List<String> reads = new ArrayList<>();
+            CostMeter generations = () -> {
+                reads.add("read");
+                return java.util.Map.of("generations", (double) sim.engine.started(), "constant", 7.0);
+            };
+            BenchResult r = Bench.builder().dataset(data).contemplators(sim.factory()).clock(sim.clock)
+                    .agents(4).stoppingRules(StoppingRules.fixed()).costMeter(generations).seed(3).run();
+
+            assertThat(reads).hasSize(2 * 5 * 2);
+            // with the fixed rule every agent starts: 1 generation per question for the baseline, 4 for the team
+            assertThat(r.cell("fixed", 1).costs()).containsEntry("generations", 1.0).containsEntry("constant", 0.0);
+            assertThat(r.cell("fixed", 4).costs()).containsEntry("generations", 4.0);
+            assertThat(r.cell("fixed", 4).costs().get("generations")).isEqualTo(r.cell("fixed", 4).meanSamples());
+        }
+        try (SimulatedBench sim = new SimulatedBench(data, 0.6, DEADLINE)) {
+            BenchResult none = Bench.builder().dataset(data).contemplators(sim.factory()).clock(sim.clock)
+                    .agents(2).seed(3).run();
+            assertThat(none.cells()).allSatisfy(c -> assertThat(c.costs()).isEmpty());
+        }
+        assertThatThrownBy(() -> Bench.builder().costMeter(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("costMeter");
+    }
+
+    @Test
     void eachCellsFiguresFollowFromItsQuestionsOutcomes() {
         Dataset data = arithmetic(25);
         try (SimulatedBench sim = new SimulatedBench(data, 0.55, DEADLINE)) {

@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -68,7 +69,7 @@ public final class OnnxEngine implements InferenceEngine {
     private final int maxRows;
     private final Tokenizer tokenizer;
     private final PromptEncoder encoder;
-    private final DecodeLoop loop;
+    private final DecodeLoop[] loops;
     private final Scheduler delivery;
     private final EngineCapabilities capabilities;
     private final SplittableRandom seeds = new SplittableRandom();
@@ -84,12 +85,33 @@ public final class OnnxEngine implements InferenceEngine {
         this.capabilities = new EngineCapabilities(true, true);
         this.delivery = Schedulers.newBoundedElastic(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 Integer.MAX_VALUE, "contemplate-inference-onnx-" + name + "-delivery", 60, true);
+        // the loops share the model; the last one to stop closes it
+        AtomicInteger running = new AtomicInteger(b.decodeLoops);
+        Runnable release = () -> {
+            if (running.decrementAndGet() == 0) {
+                model.close();
+            }
+        };
+        this.loops = new DecodeLoop[b.decodeLoops];
         try {
-            this.loop = new DecodeLoop(name, model, tokenizer, contextLength, maxRows, b.admissionQueueCapacity,
-                    b.kvWindowStep, b.prefillBatch, b.stepListener);
+            for (int i = 0; i < loops.length; i++) {
+                String thread = "contemplate-inference-onnx-" + name + (loops.length == 1 ? "" : "-" + i);
+                loops[i] = new DecodeLoop(name, thread, model, tokenizer, contextLength, maxRows,
+                        b.admissionQueueCapacity, b.kvWindowStep, b.prefillBatch, b.stepListener, release);
+            }
         } catch (RuntimeException | Error e) {
+            for (DecodeLoop started : loops) {
+                if (started != null) {
+                    started.close();
+                }
+            }
+            // the loops that never started will not release the model
+            for (DecodeLoop never : loops) {
+                if (never == null) {
+                    release.run();
+                }
+            }
             delivery.dispose();
-            model.close();
             throw e;
         }
     }
@@ -126,7 +148,35 @@ public final class OnnxEngine implements InferenceEngine {
 
     /** Returns the engine's counters: live rows, steps, admitted, cancelled, time split. */
     public EngineStats stats() {
-        return loop.stats();
+        if (loops.length == 1) {
+            return loops[0].stats();
+        }
+        EngineStats t = loops[0].stats();
+        for (int i = 1; i < loops.length; i++) {
+            EngineStats s = loops[i].stats();
+            t = new EngineStats(t.liveRows() + s.liveRows(), t.liveSequences() + s.liveSequences(),
+                    t.queuedRequests() + s.queuedRequests(), t.steps() + s.steps(), t.prefills() + s.prefills(),
+                    t.admitted() + s.admitted(), t.completed() + s.completed(), t.cancelled() + s.cancelled(),
+                    t.failed() + s.failed(), t.forks() + s.forks(), t.generatedTokens() + s.generatedTokens(),
+                    t.rowSteps() + s.rowSteps(), t.decodeNanos() + s.decodeNanos(),
+                    t.prefillNanos() + s.prefillNanos(), t.cacheCopyNanos() + s.cacheCopyNanos(),
+                    t.hostNanos() + s.hostNanos(), t.windowChanges() + s.windowChanges());
+        }
+        return t;
+    }
+
+    /** The loop a new request joins: the least loaded one, the first among equals. */
+    private DecodeLoop leastLoaded() {
+        DecodeLoop best = loops[0];
+        int load = best.load();
+        for (int i = 1; i < loops.length && load > 0; i++) {
+            int l = loops[i].load();
+            if (l < load) {
+                best = loops[i];
+                load = l;
+            }
+        }
+        return best;
     }
 
     /**
@@ -185,6 +235,7 @@ public final class OnnxEngine implements InferenceEngine {
     /** Prepares a job on the subscribing thread, registers its cancellation and submits it; never blocks. */
     private void start(GenerationRequest request, int n, boolean streaming, Job.Listener listener,
             Consumer<Throwable> error, Consumer<Disposable> onCancel) {
+        DecodeLoop loop = leastLoaded();
         if (loop.isClosing()) {
             error.accept(new EngineClosedException(name, null));
             return;
@@ -236,7 +287,9 @@ public final class OnnxEngine implements InferenceEngine {
      */
     @Override
     public void close() {
-        loop.close();
+        for (DecodeLoop loop : loops) {
+            loop.close();
+        }
         // let the failures of the requests that were running reach their subscribers, then stop the pool; a delay on
         // Reactor's daemon timer rather than disposeGracefully(), whose await pool is a non-daemon thread
         Mono.delay(DELIVERY_GRACE).subscribe(x -> delivery.dispose());
@@ -265,6 +318,7 @@ public final class OnnxEngine implements InferenceEngine {
         private int admissionQueueCapacity = 1024;
         private int contextLength;
         private int intraOpThreads = 1;
+        private int decodeLoops = 1;
         private boolean allowSpinning;
         private int kvWindowStep = 16;
         private int prefillBatch = 8;
@@ -380,6 +434,21 @@ public final class OnnxEngine implements InferenceEngine {
                 throw new IllegalArgumentException("intraOpThreads must be >= 1 but was " + value);
             }
             this.intraOpThreads = value;
+            return this;
+        }
+
+        /**
+         * Sets how many decoding loops share the model (default 1, 1 to 64), each on its own thread with its own
+         * batch and key/value cache of {@link #maxBatchRows} rows. A request joins the least loaded loop, so
+         * concurrent sequences are decoded in parallel batches instead of one larger batch: on a machine with
+         * spare cores this cuts a step's time when many different rows are live (a team of agents with different
+         * prompts), at the price of their compute on more cores. Sequences in different loops never share a row.
+         */
+        public Builder decodeLoops(int value) {
+            if (value < 1 || value > 64) {
+                throw new IllegalArgumentException("decodeLoops must be in [1, 64] but was " + value);
+            }
+            this.decodeLoops = value;
             return this;
         }
 

@@ -379,6 +379,39 @@ class OnnxEngineBehaviourTest {
     }
 
     @Test
+    void twoDecodeLoopsSpreadConcurrentRequestsAndGiveTheSameSamplesAsOne() {
+        List<GenerationRequest> team = new ArrayList<>();
+        String[] tags = {"L", "B", "M", "C", "D", "E", "F", "G", "H"};
+        for (int i = 0; i < tags.length; i++) {
+            team.add(request(QUESTIONS.get(i % QUESTIONS.size()), tags[i], seeded(100 + i)));
+        }
+        List<String> oneLoop = new ArrayList<>();
+        for (GenerationRequest r : team) {
+            oneLoop.add(engine.generate(r).block(GUARD).text());
+        }
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (OnnxEngine two = ArithmeticModel.engineBuilder().name("loops").decodeLoops(2)
+                .stepListener((step, rows, nanos) -> {
+                    threads.add(Thread.currentThread().getName());
+                    LockSupport.parkNanos(200_000);
+                }).build()) {
+            List<String> together = Flux.fromIterable(team).flatMapSequential(two::generate, team.size())
+                    .map(Generation::text).collectList().block(GUARD);
+            assertThat(together).containsExactlyElementsOf(oneLoop);
+            assertThat(threads).containsExactlyInAnyOrder("contemplate-inference-onnx-loops-0",
+                    "contemplate-inference-onnx-loops-1");
+            EngineStats stats = two.stats();
+            assertThat(stats.completed()).isEqualTo(team.size());
+            assertThat(stats.admitted()).isEqualTo(team.size());
+            assertThat(stats.liveSequences()).isZero();
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().matches(
+                "contemplate-inference-onnx-loops-[01]"));
+        assertThatThrownBy(() -> ArithmeticModel.engineBuilder().decodeLoops(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decodeLoops").hasMessageContaining("0");
+    }
+
+    @Test
     void aConfigurationThatDoesNotMatchTheModelIsRejected() {
         ModelConfig c = ArithmeticModel.config();
         assertThatThrownBy(() -> ArithmeticModel.engineBuilder().config(new ModelConfig(c.numLayers() + 1,

@@ -40,13 +40,15 @@ public final class DecodeLoop {
     private final RowSampler rowSampler;
     private final RowTable table;
     private final Thread thread;
+    private final Runnable onStopped;
     private volatile boolean closing;
 
     /**
      * Creates the loop and starts its thread.
      *
      * @param engineName the engine's name, for errors and the thread name
-     * @param model the model; the loop closes it when it stops
+     * @param loopName the thread's name
+     * @param model the model, which other loops may share; the loop does not close it
      * @param tokenizer decodes generated tokens
      * @param contextLength the most positions of a sequence
      * @param maxRows the most sequences in a step
@@ -54,19 +56,22 @@ public final class DecodeLoop {
      * @param windowStep the key/value window granularity
      * @param prefillBatch the most distinct prompts in one prefill pass
      * @param stepListener called after each step, or null
+     * @param onStopped run once on the loop's thread after it stopped and released its buffers
      */
-    public DecodeLoop(String engineName, OrtModel model, Tokenizer tokenizer, int contextLength, int maxRows,
-            int queueCapacity, int windowStep, int prefillBatch, @Nullable StepListener stepListener) {
+    public DecodeLoop(String engineName, String loopName, OrtModel model, Tokenizer tokenizer, int contextLength,
+            int maxRows, int queueCapacity, int windowStep, int prefillBatch, @Nullable StepListener stepListener,
+            Runnable onStopped) {
         this.engineName = engineName;
         this.model = model;
         this.prefillBatch = prefillBatch;
         this.stepListener = stepListener;
+        this.onStopped = onStopped;
         this.admission = new Admission(queueCapacity, tokenizer, contextLength, counters);
         this.batch = new DecodeBatch(model, maxRows, contextLength, windowStep);
         this.prefill = new Prefill(model, prefillBatch * contextLength);
         this.rowSampler = new RowSampler(model.config().vocabSize(), counters);
         this.table = new RowTable(batch, maxRows, counters);
-        this.thread = new Thread(this::run, "contemplate-inference-onnx-" + engineName);
+        this.thread = new Thread(this::run, loopName);
         thread.setDaemon(true);
         thread.start();
     }
@@ -91,14 +96,19 @@ public final class DecodeLoop {
         return closing;
     }
 
+    /** Returns the sequences running and the requests waiting: what a new request would share the loop with. */
+    public int load() {
+        return counters.liveSequences + admission.queued();
+    }
+
     /** Returns the counters. */
     public EngineStats stats() {
         return counters.snapshot(admission, batch);
     }
 
     /**
-     * Stops the thread, fails every waiting and running request with a {@link PermanentInferenceException}, and
-     * closes the model. Waits for the thread unless called on it. Idempotent.
+     * Stops the thread and fails every waiting and running request with a {@link PermanentInferenceException}.
+     * Waits for the thread unless called on it. Idempotent.
      */
     public void close() {
         closing = true;
@@ -244,7 +254,7 @@ public final class DecodeLoop {
         } finally {
             batch.close();
             prefill.close();
-            model.close();
+            onStopped.run();
         }
     }
 }
