@@ -1,5 +1,6 @@
 package dev.contemplate.agents;
 
+import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.SamplingParameters;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -68,6 +69,7 @@ public record Team(List<Agent> agents) {
         private SamplingParameters base = SamplingParameters.defaults();
         private OptionalLong seed = OptionalLong.empty();
         private String idPrefix = "agent-";
+        private List<Optional<InferenceEngine>> engines = List.of(Optional.empty());
 
         private Builder() {
         }
@@ -123,6 +125,22 @@ public record Team(List<Agent> agents) {
             return this;
         }
 
+        /**
+         * Sets the agents' own engines, cycled over the agents like the personas (default: none, every agent runs on
+         * the contemplator's engine), e.g. two fast local engines and one remote large model. Each engine keeps its
+         * own limits; the contemplator's guard rails for an engine apply to every agent on it.
+         *
+         * @throws NullPointerException if the list or an engine is null
+         */
+        public Builder engines(List<? extends InferenceEngine> value) {
+            List<Optional<InferenceEngine>> list = new ArrayList<>(value.size());
+            for (InferenceEngine e : value) {
+                list.add(Optional.of(Objects.requireNonNull(e, "engine")));
+            }
+            this.engines = list.isEmpty() ? List.of(Optional.empty()) : List.copyOf(list);
+            return this;
+        }
+
         /** Sets the prefix of generated agent ids (default {@code "agent-"}, ids then run agent-1, agent-2, ...). */
         public Builder idPrefix(String value) {
             this.idPrefix = Objects.requireNonNull(value, "idPrefix");
@@ -147,7 +165,8 @@ public record Team(List<Agent> agents) {
                 SamplingParameters p = base.toBuilder().temperature(temperatures.get(i % temperatures.size()))
                         .build().withSeed(seed).forMember(i);
                 agents.add(new Agent(idPrefix + (i + 1), i, personas.get(i % personas.size()),
-                        styles.get(i % styles.size()), p, Optional.empty(), weights.get(i % weights.size())));
+                        styles.get(i % styles.size()), p, engines.get(i % engines.size()),
+                        weights.get(i % weights.size())));
             }
             return new Team(agents);
         }

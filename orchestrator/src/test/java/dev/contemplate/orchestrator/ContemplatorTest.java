@@ -108,6 +108,31 @@ class ContemplatorTest {
     }
 
     @Test
+    void agentsWithEnginesOfTheirOwnRunOnThemAndTheRestOnTheContemplatorsEngine() {
+        VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+        ScriptedEngine shared = ScriptedEngine.builder().name("shared").scheduler(vts)
+                .script(r -> answer("42", 1)).build();
+        ScriptedEngine fast = ScriptedEngine.builder().name("fast").scheduler(vts).script(r -> answer("42", 1)).build();
+        ScriptedEngine large = ScriptedEngine.builder().name("large").scheduler(vts).script(r -> answer("7", 2))
+                .build();
+        Team team = Team.builder().size(5).seed(BASE_SEED).engines(List.of(fast, fast, large)).build();
+        assertThat(team.agents()).extracting(a -> a.engine().orElseThrow().name())
+                .containsExactly("fast", "fast", "large", "fast", "fast");
+        Contemplator c = Contemplator.builder().engine(shared).team(team).extractor(AnswerExtractors.numeric())
+                .stoppingRule(StoppingRules.fixed()).clock(vts).build();
+
+        StepVerifier.withVirtualTime(() -> c.contemplate("q"), () -> vts, Long.MAX_VALUE)
+                .thenAwait(Duration.ofSeconds(2))
+                .assertNext(v -> assertThat(v.tally().counts()).isEqualTo(Map.of("42", 4, "7", 1)))
+                .verifyComplete();
+        assertThat(fast.started()).isEqualTo(4);
+        assertThat(large.started()).isEqualTo(1);
+        assertThat(shared.started()).isZero();
+        assertThatThrownBy(() -> Team.builder().engines(java.util.Arrays.asList(fast, null)))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("engine");
+    }
+
+    @Test
     void atTheDeadlineReturnsTheBestVerdictSoFarMarkedIncompleteWithoutOverrun() {
         VirtualTimeScheduler vts = VirtualTimeScheduler.create();
         ScriptedEngine engine = ScriptedEngine.builder().scheduler(vts).script(perAgent(Map.of(

@@ -1,6 +1,7 @@
 package dev.contemplate.inference.onnx.internal;
 
 import ai.onnxruntime.OrtException;
+import dev.contemplate.inference.EngineClosedException;
 import dev.contemplate.inference.InferenceException;
 import dev.contemplate.inference.PermanentInferenceException;
 import dev.contemplate.inference.onnx.EngineStats;
@@ -246,8 +247,7 @@ public final class DecodeLoop {
     }
 
     private void shutdown() {
-        PermanentInferenceException closed =
-                new PermanentInferenceException(engineName, "the engine was closed", null);
+        PermanentInferenceException closed = new EngineClosedException(engineName, null);
         try {
             failRunning(closed);
             admission.failWaiting(job -> fail(job, closed));
