@@ -83,6 +83,27 @@ final class BenchCharts {
                 + "; points labelled with their agent count N", plot);
     }
 
+    /**
+     * The accuracy-latency frontier: accuracy against the latency ratio, one line per stopping rule, points labelled
+     * N=k, with a dashed line at the baseline's latency. What extra agents buy, against what the reply pays in time.
+     */
+    static JFreeChart frontier(BenchRun run, String sim) {
+        List<List<PointRenderer.Mark>> marks = new ArrayList<>();
+        YIntervalSeriesCollection data = lines(run, BenchRow::latencyRatio, BenchRow::accuracy,
+                r -> "N=" + r.agents(), marks);
+        PointRenderer renderer = new PointRenderer(PointRenderer.Labels.of(marks, false), false);
+        renderer.sides(run.stoppingRules().size());
+        NumberAxis xAxis = ChartStyle.axis("latency ratio (mean latency / mean latency of N = 1)");
+        xAxis.setNumberFormatOverride(new DecimalFormat("0.0'\u00d7'", ChartStyle.ROOT));
+        xAxis.setAutoRangeIncludesZero(false);
+        xAxis.setUpperMargin(0.1);
+        NumberAxis yAxis = ChartStyle.shareAxis("accuracy", DatasetUtils.findRangeBounds(data), 0.05);
+        XYPlot plot = new XYPlot(data, xAxis, yAxis, renderer);
+        plot.addDomainMarker(new ValueMarker(1.0, ChartStyle.REFERENCE, ChartStyle.DASHED));
+        return ChartStyle.chart("Accuracy vs latency ratio" + sim, questions(run)
+                + "; points labelled with their agent count N", plot);
+    }
+
     /** The mean latency over the baseline's against the agent count, with a dashed line at the baseline, 1×. */
     static JFreeChart latency(BenchRun run, String sim) {
         double base = run.rows().stream().filter(r -> r.agents() == 1).mapToDouble(BenchRow::meanLatencyMs)

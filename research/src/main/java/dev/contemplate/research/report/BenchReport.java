@@ -33,6 +33,9 @@ public final class BenchReport {
     /** The name of the HTML file {@link #write} writes. */
     public static final String HTML_FILE = "report.html";
 
+    /** The file name of the accuracy-latency frontier chart, also written on its own for documents that embed it. */
+    public static final String FRONTIER_FILE = "frontier.svg";
+
     /** The CSV columns, in order; the names match the fields of {@code bench --json}'s {@code results[]}. */
     public static final List<String> CSV_COLUMNS = List.of("stoppingRule", "agents", "questions", "correct",
             "accuracy", "accuracyStdErr", "accuracyLow95", "accuracyHigh95", "accuracyGain", "meanLatencyMs",
@@ -47,9 +50,10 @@ public final class BenchReport {
     }
 
     /**
-     * Writes {@value #CSV_FILE} and {@value #HTML_FILE} into {@code dir}, creating it if needed.
+     * Writes {@value #CSV_FILE}, {@value #HTML_FILE} and {@value #FRONTIER_FILE} into {@code dir}, creating it if
+     * needed.
      *
-     * @return the two files written
+     * @return the files written, in that order
      * @throws IOException if the directory or a file cannot be written
      */
     public static List<Path> write(BenchRun run, Path dir) throws IOException {
@@ -58,7 +62,11 @@ public final class BenchReport {
         Path html = dir.resolve(HTML_FILE);
         Files.writeString(csv, csv(run), StandardCharsets.UTF_8);
         Files.writeString(html, html(run), StandardCharsets.UTF_8);
-        return List.of(csv, html);
+        Path frontier = dir.resolve(FRONTIER_FILE);
+        Files.writeString(frontier, "<?xml version='1.0' encoding='UTF-8'?>\n"
+                + BenchCharts.svg(BenchCharts.frontier(run, run.simulated() ? " (SIMULATED)" : ""), "frontier") + "\n",
+                StandardCharsets.UTF_8);
+        return List.of(csv, html, frontier);
     }
 
     /** The CSV format: RFC 4180, the header {@link #CSV_COLUMNS}, lines ending with CRLF. */
@@ -128,6 +136,9 @@ public final class BenchReport {
                 + "equal results stay visible. N = 1 is the baseline, shared by every rule.");
         figure(b, BenchCharts.tokens(run, sim), "chart-tokens", "Accuracy against the mean tokens (input and output) "
                 + "spent per question; each point is labelled with its agent count.");
+        figure(b, BenchCharts.frontier(run, sim), "chart-frontier", "The accuracy-latency frontier: accuracy "
+                + "against the latency ratio, each point labelled with its agent count; the dashed line is the "
+                + "baseline's latency.");
         figure(b, BenchCharts.latency(run, sim), "chart-latency", "Mean latency per question divided by the "
                 + "single-agent baseline's mean latency; the dashed line is the baseline.");
         figure(b, BenchCharts.samples(run, sim), "chart-samples", "Mean samples used per question (agents started: "

@@ -127,6 +127,25 @@ class BenchChartsTest {
     }
 
     @Test
+    void theFrontierPlotsAccuracyAgainstTheLatencyRatioWithEachPointLabelled() throws Exception {
+        JFreeChart chart = BenchCharts.frontier(RUN, "");
+        org.jfree.chart.plot.XYPlot plot = chart.getXYPlot();
+        BenchRow nine = RUN.rows().stream().filter(r -> r.agents() == 9 && r.stoppingRule().equals("fixed")).findFirst()
+                .orElseThrow();
+        int series = plot.getDataset().indexOf("fixed");
+        int item = -1;
+        for (int i = 0; i < plot.getDataset().getItemCount(series); i++) {
+            if (plot.getDataset().getXValue(series, i) == nine.latencyRatio()) {
+                item = i;
+            }
+        }
+        assertThat(item).as("the N = 9 point at its latency ratio").isNotNegative();
+        assertThat(plot.getDataset().getYValue(series, item)).isEqualTo(nine.accuracy());
+        List<String> texts = BenchReportTest.texts(svg(chart, "fr"));
+        assertThat(texts).contains("Accuracy vs latency ratio", "accuracy", "N=1", "N=9");
+    }
+
+    @Test
     void theSamplesChartHasABarPerCountWithTheCompletedPartAndTheLimit() throws Exception {
         JFreeChart chart = BenchCharts.samples(RUN, "");
         CategoryPlot plot = chart.getCategoryPlot();
@@ -172,7 +191,7 @@ class BenchChartsTest {
         BenchRun empty = new BenchRun("e", false, "real", "d.jsonl", 0, 0, 1, Instant.EPOCH, "contemplate",
                 List.of(), List.of(), "mixed", "numeric", 1000, 0.7, 16, "none", List.of());
         for (JFreeChart chart : List.of(BenchCharts.accuracy(empty, ""), BenchCharts.tokens(empty, ""),
-                BenchCharts.latency(empty, ""), BenchCharts.samples(empty, ""))) {
+                BenchCharts.latency(empty, ""), BenchCharts.frontier(empty, ""), BenchCharts.samples(empty, ""))) {
             String svg = BenchCharts.svg(chart, "e");
             assertThat(BenchReportTest.texts(svg(chart, "e"))).contains("no data");
             assertThat(svg).doesNotContain("NaN", "Infinity");

@@ -79,8 +79,8 @@ class BenchReportTest {
         String html = BenchReport.html(run(true));
         Document doc = parse(html); // the whole page is well-formed XML
         NodeList svgs = doc.getElementsByTagNameNS(ChartSvg.NAMESPACE, "svg");
-        assertThat(svgs.getLength()).isEqualTo(4);
-        assertThat(html.split("<svg ", -1)).hasSize(1 + 4);
+        assertThat(svgs.getLength()).isEqualTo(5);
+        assertThat(html.split("<svg ", -1)).hasSize(1 + 5);
         List<String> titles = new ArrayList<>();
         List<List<String>> texts = new ArrayList<>();
         for (int i = 0; i < svgs.getLength(); i++) {
@@ -90,15 +90,16 @@ class BenchReportTest {
             assertThat(texts.get(i)).hasSizeGreaterThan(10);
         }
         assertThat(titles).containsExactly("Accuracy vs agents (SIMULATED)",
-                "Accuracy vs mean tokens per question (SIMULATED)", "Latency ratio vs agents (SIMULATED)",
-                "Mean samples used per stopping rule (SIMULATED)");
+                "Accuracy vs mean tokens per question (SIMULATED)", "Accuracy vs latency ratio (SIMULATED)",
+                "Latency ratio vs agents (SIMULATED)", "Mean samples used per stopping rule (SIMULATED)");
         // each chart names its series, its axes and writes its values next to the points and bars
         assertThat(texts.get(0)).contains("Accuracy vs agents (SIMULATED)", "beta:0.95", "esc:5", "fixed",
                 "agents (N)", "accuracy", "1", "5", "9", "60.0%", "72.5%", "80.0%");
         assertThat(texts.get(1)).contains("mean tokens per question (input + output)", "N=1", "N=5", "N=9");
-        assertThat(texts.get(2)).contains("latency ratio", "baseline N = 1", "1.00\u00d7", "1.85\u00d7",
+        assertThat(texts.get(2)).contains("accuracy", "N=1", "N=5", "N=9");
+        assertThat(texts.get(3)).contains("latency ratio", "baseline N = 1", "1.00\u00d7", "1.85\u00d7",
                 "2.40\u00d7");
-        assertThat(texts.get(3)).contains("stopping rule", "N=1", "N=5", "N=9", "completed before the stop",
+        assertThat(texts.get(4)).contains("stopping rule", "N=1", "N=5", "N=9", "completed before the stop",
                 "N agents available", "5 (4.25)", "9 (6.5)", "5", "9");
         // the only URLs are namespace names, and the only references are to the chart's own clip paths
         String names = html.replaceAll("xmlns(:\\w+)?='[^']*'", "").replaceAll("xmlns(:\\w+)?=\"[^\"]*\"", "");
@@ -195,10 +196,14 @@ class BenchReportTest {
     }
 
     @Test
-    void writeCreatesTheDirectoryAndBothFiles() throws IOException {
+    void writeCreatesTheDirectoryAndItsFiles() throws Exception {
         Path out = dir.resolve("a/b");
         List<Path> files = BenchReport.write(run(true), out);
-        assertThat(files).containsExactly(out.resolve("bench.csv"), out.resolve("report.html"));
+        assertThat(files).containsExactly(out.resolve("bench.csv"), out.resolve("report.html"),
+                out.resolve("frontier.svg"));
+        String frontier = Files.readString(out.resolve("frontier.svg"));
+        assertThat(texts(parse(frontier.substring(frontier.indexOf("<svg"))).getDocumentElement()))
+                .contains("Accuracy vs latency ratio (SIMULATED)");
         assertThat(Files.readString(out.resolve("bench.csv"))).isEqualTo(BenchReport.csv(run(true)));
         assertThat(Files.readString(out.resolve("report.html"))).startsWith("<!DOCTYPE html>");
     }
