@@ -75,6 +75,110 @@ def random_question(rng):
     return start, ops
 
 
+# Strata of the family. A uniform draw of four terms almost never makes every term small (about 7 in 100,000
+# questions have all four below 10) or the answer very large, so the model never learned those corners of
+# its own family; training and validation mix these strata in, and the stratified held-out set reports them.
+STRATA = {
+    "uniform": "every term 1-99, the family's uniform draw",
+    "small": "every term below 10",
+    "mixed": "at least one term below 10 and at least one of 10 or more",
+    "large": "every term above 50",
+    "low-result": "the answer is below 10",
+    "high-result": "the answer is above 250",
+}
+# How a training example's stratum is drawn (relative weights).
+TRAIN_STRATA = {"uniform": 50, "small": 10, "mixed": 15, "large": 8, "low-result": 9, "high-result": 8}
+
+
+def _draw(rng, term, plus=0.5):
+    """A question whose terms come from term(rng), with each operation + with probability plus."""
+    start = term(rng)
+    value = start
+    ops = []
+    while len(ops) < 3:
+        sign = "+" if rng.random() < plus else "-"
+        n = term(rng)
+        nv = value + n if sign == "+" else value - n
+        if nv < 0:
+            continue
+        ops.append((sign, n))
+        value = nv
+    return start, ops
+
+
+def _terms(q):
+    start, ops = q
+    return [start] + [n for _, n in ops]
+
+
+def question_in(stratum, rng):
+    """A random question of the given stratum (see STRATA)."""
+    if stratum == "uniform":
+        return random_question(rng)
+    if stratum == "small":
+        return _draw(rng, lambda r: r.randint(1, 9))
+    if stratum == "mixed":
+        while True:
+            q = _draw(rng, lambda r: r.randint(1, 9) if r.random() < 0.5 else r.randint(10, 99))
+            terms = _terms(q)
+            if min(terms) < 10 <= max(terms):
+                return q
+    if stratum == "large":
+        return _draw(rng, lambda r: r.randint(51, 99))
+    if stratum == "low-result":
+        while True:
+            q = _draw(rng, lambda r: r.randint(1, 9) if r.random() < 0.3 else r.randint(10, 99))
+            if answer(q) < 10:
+                return q
+    if stratum == "high-result":
+        while True:
+            q = _draw(rng, lambda r: r.randint(30, 99), plus=0.85)
+            if answer(q) > 250:
+                return q
+    raise ValueError("unknown stratum " + stratum)
+
+
+def stratum_of(q):
+    """The report strata a question belongs to (a question may be in several, or only in uniform)."""
+    terms = _terms(q)
+    a = answer(q)
+    out = []
+    if max(terms) < 10:
+        out.append("small")
+    elif min(terms) < 10:
+        out.append("mixed")
+    if min(terms) > 50:
+        out.append("large")
+    if a < 10:
+        out.append("low-result")
+    if a > 250:
+        out.append("high-result")
+    return out
+
+
+def training_question(rng):
+    """A training question: a stratum drawn with TRAIN_STRATA, then a question of it."""
+    stratum = rng.choices(list(TRAIN_STRATA), weights=list(TRAIN_STRATA.values()))[0]
+    return question_in(stratum, rng)
+
+
+def stratified_set(seed, per_stratum, strata, exclude=()):
+    """per_stratum distinct questions of each stratum, seeded, none in exclude."""
+    rng = random.Random(seed)
+    seen = set(exclude)
+    out = []
+    for stratum in strata:
+        count = 0
+        while count < per_stratum:
+            t = question_text(question_in(stratum, rng))
+            if t in seen:
+                continue
+            seen.add(t)
+            out.append(t)
+            count += 1
+    return out
+
+
 def question_text(q):
     start, ops = q
     return str(start) + "".join(f"{s}{n}" for s, n in ops)

@@ -32,7 +32,7 @@ import export  # noqa: E402
 import train  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
-BUNDLE_PATH = os.path.join("dev", "contemplate", "model", "arithmetic")
+BUNDLE_PATH = os.path.join("dev", "contemplate", "inference", "onnx", "arithmetic")
 
 N_VALIDATION = train.N_VALIDATION
 N_HELDOUT = train.N_HELDOUT
@@ -51,13 +51,13 @@ def evaluation_sets(args):
     """Checks that the question files match train.question_sets and that none of their questions occurs in
     the training stream (replayed with the exclusions train.py used); returns the number of distinct
     training questions."""
-    validation, heldout = train.question_sets()
+    validation, heldout, heldout_strata = train.question_sets()
     for name, qs in (("validation-2000.jsonl", validation), ("heldout-500.jsonl", heldout)):
         with open(os.path.join(HERE, name)) as f:
             if [json.loads(line)["question"] for line in f] != qs:
                 sys.exit(f"{name} differs from train.question_sets(): rerun train.py")
-    seen = training_stream(args.steps, args.batch, train.training_exclusions(validation, heldout))
-    leaked = seen & (set(validation) | set(heldout))
+    seen = training_stream(args.steps, args.batch, train.training_exclusions(validation, heldout, heldout_strata))
+    leaked = seen & (set(validation) | set(heldout) | set(heldout_strata))
     if leaked:
         sys.exit(f"{len(leaked)} evaluation questions occur in the training stream, e.g. {sorted(leaked)[0]}")
     return len(seen)
@@ -162,9 +162,23 @@ def main():
                           "heldout_greedy_accuracy": held["greedy"],
                           "heldout_single_sample_accuracy_first_strategy": round(m["single_first"], 4),
                           "heldout_mixed_team_accuracy": round(m["mixed_team"], 4)}}
+    strata = measure_strata(args, step, temperature)
+    extra["training"]["heldout_strata_accuracy"] = strata
     export.write_bundle(model, args.out, temperature, extra)
     diff = evaluate.verify(model, os.path.join(args.out, "model.onnx"))
-    write_report(args, rows, temperatures, chosen, temperature, held, stream, diff, time.time() - t0)
+    write_report(args, rows, temperatures, chosen, temperature, held, stream, diff, time.time() - t0, strata)
+
+
+def measure_strata(args, step, temperature):
+    """One sampled agent of the first strategy and the 9-agent mixed team on each stratified held-out file
+    (seed 1): the corners of the question family that a uniform draw almost never reaches."""
+    bundle_root = os.path.join(args.ckpt_dir, "bundles", f"step-{step:06d}")
+    out = {}
+    for stratum in train.REPORT_STRATA:
+        r = bench(args.jar, bundle_root, os.path.join(HERE, "heldout-strata", stratum + ".jsonl"), [TEAM_SIZE],
+                  temperature, 1)
+        out[stratum] = {"single_first": r[1], "mixed_team": r[TEAM_SIZE]}
+    return out
 
 
 def later_note(rows, chosen, temperatures, pct):
@@ -178,7 +192,7 @@ def later_note(rows, chosen, temperatures, pct):
             f"(margin {100 * margin(r, t):+.1f}); the demo ships the snapshot on which contemplation pays most.")
 
 
-def write_report(args, rows, temperatures, chosen, temperature, held, stream, diff, seconds):
+def write_report(args, rows, temperatures, chosen, temperature, held, stream, diff, seconds, strata):
     pct = lambda x: f"{100 * x:.1f}%"  # noqa: E731
     tags = arith.TAGS
     names = {s["tag"]: s["name"] for s in arith.STRATEGIES}
@@ -198,6 +212,8 @@ def write_report(args, rows, temperatures, chosen, temperature, held, stream, di
          f"{arith.MAX_CONTEXT}, vocabulary {len(arith.VOCAB)}; **{params:,} parameters**.",
          f"- {timing['steps']} steps scheduled, batch {args.batch}, AdamW peak lr 0.0025, warmup 100, cosine decay to "
          f"10%, loss on the answer only, one random strategy tag per example (weights: forward 2, every other strategy 3); snapshots every 400 steps.",
+         "- Questions drawn by stratum (weights " + ", ".join(f"{k} {v}" for k, v in arith.TRAIN_STRATA.items())
+         + "): " + "; ".join(f"{k}: {v}" for k, v in arith.STRATA.items()) + ".",
          f"- **Training time: {timing['seconds'] / 60:.1f} minutes** ({timing['seconds']:.0f} s wall clock, one CPU "
          f"thread) for {timing['steps']} steps.",
          "- Strategies: " + "; ".join(f"{s['tag']} = {s['name']} ({s['description']})" for s in arith.STRATEGIES),
@@ -241,6 +257,12 @@ def write_report(args, rows, temperatures, chosen, temperature, held, stream, di
           "",
           later_note(rows, chosen, temperatures, pct),
           "",
+          f"## Held-out accuracy by stratum ({train.N_HELDOUT_PER_STRATUM} questions each, `heldout-strata/`)\n",
+          f"One sampled agent of the first strategy and the 9-agent mixed team at T={temperature}, seed 1.\n",
+          "| stratum | questions | 1 agent | team of 9 |", "|---|---|---|---|"]
+    for stratum, acc in strata.items():
+        L.append(f"| {stratum} | {arith.STRATA[stratum]} | {pct(acc['single_first'])} | {pct(acc['mixed_team'])} |")
+    L += ["",
           f"This run took {seconds / 60:.1f} minutes (measurements of earlier runs are reused from "
           f"`checkpoints/selection.json`)."]
     with open(os.path.join(HERE, "REPORT.md"), "w") as f:

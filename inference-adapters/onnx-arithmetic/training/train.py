@@ -32,13 +32,20 @@ import export  # noqa: E402
 from model import GPT  # noqa: E402
 
 RESOURCES = os.path.normpath(os.path.join(
-    HERE, "..", "src", "main", "resources", "dev", "contemplate", "model", "arithmetic"))
+    HERE, "..", "src", "main", "resources", "dev", "contemplate", "inference", "onnx", "arithmetic"))
 
 TRAIN_SEED = 1234
 VALIDATION_SEED = 2025
 HELDOUT_SEED = 8
 N_VALIDATION = 2000
 N_HELDOUT = 500
+# Stratified sets (see arith.STRATA): the held-out one reports accuracy per stratum; validation mixes the same
+# strata into the choice of snapshot so that a model failing a corner of its family is not shipped.
+REPORT_STRATA = ("small", "mixed", "large", "low-result", "high-result")
+HELDOUT_STRATA_SEED = 9
+N_HELDOUT_PER_STRATUM = 100
+VALIDATION_STRATA_SEED = 2026
+N_VALIDATION_PER_STRATUM = 100
 # The question sets of the first release (seeds 2024 and 7): retired, but still kept out of
 # training and of the current sets.
 RETIRED = ((2024, 500), (7, 500))
@@ -49,12 +56,19 @@ def retired_questions():
 
 
 def question_sets():
-    """The validation questions (choice of snapshot and temperature) and the held-out questions
-    (report only): disjoint, seeded, and never part of the training stream."""
+    """The validation questions (choice of snapshot and temperature), the held-out questions and the stratified
+    held-out questions (report only): disjoint, seeded, and never part of the training stream. The held-out set is
+    drawn first, exactly as it always was, so it stays the same file."""
     retired = retired_questions()
     heldout = arith.question_set(HELDOUT_SEED, N_HELDOUT, exclude=retired)
-    validation = arith.question_set(VALIDATION_SEED, N_VALIDATION, exclude=retired | set(heldout))
-    return validation, heldout
+    heldout_strata = arith.stratified_set(HELDOUT_STRATA_SEED, N_HELDOUT_PER_STRATUM, REPORT_STRATA,
+                                          exclude=retired | set(heldout))
+    taken = retired | set(heldout) | set(heldout_strata)
+    validation_strata = arith.stratified_set(VALIDATION_STRATA_SEED, N_VALIDATION_PER_STRATUM, REPORT_STRATA,
+                                             exclude=taken)
+    uniform = arith.question_set(VALIDATION_SEED, N_VALIDATION - len(validation_strata),
+                                 exclude=taken | set(validation_strata))
+    return uniform + validation_strata, heldout, heldout_strata
 
 
 def pick_tag(rng):
@@ -62,9 +76,9 @@ def pick_tag(rng):
     return rng.choices(arith.TAGS, weights=[arith.TAG_WEIGHTS[t] for t in arith.TAGS])[0]
 
 
-def training_exclusions(validation, heldout):
+def training_exclusions(*sets):
     """The questions the training stream skips: the current evaluation sets and the retired ones."""
-    return set(validation) | set(heldout) | retired_questions()
+    return set().union(*sets) | retired_questions()
 
 
 def write_jsonl(path, questions):
@@ -80,7 +94,7 @@ def examples(step, size, excluded):
     rng = random.Random(TRAIN_SEED * 1_000_003 + step)
     out = []
     while len(out) < size:
-        q = arith.random_question(rng)
+        q = arith.training_question(rng)
         text = arith.question_text(q)
         if text in excluded:
             continue
@@ -197,10 +211,14 @@ def main():
     torch.set_num_threads(args.threads)
     random.seed(TRAIN_SEED)
 
-    validation, heldout = question_sets()
+    validation, heldout, heldout_strata = question_sets()
     write_jsonl(os.path.join(HERE, "validation-2000.jsonl"), validation)
     write_jsonl(os.path.join(HERE, "heldout-500.jsonl"), heldout)
-    excluded = training_exclusions(validation, heldout)
+    os.makedirs(os.path.join(HERE, "heldout-strata"), exist_ok=True)
+    for i, stratum in enumerate(REPORT_STRATA):
+        part = heldout_strata[i * N_HELDOUT_PER_STRATUM:(i + 1) * N_HELDOUT_PER_STRATUM]
+        write_jsonl(os.path.join(HERE, "heldout-strata", stratum + ".jsonl"), part)
+    excluded = training_exclusions(validation, heldout, heldout_strata)
 
     model = train(args, excluded)
     print(f"parameters: {model.num_params()}", flush=True)
