@@ -141,7 +141,8 @@ final class EmbeddedEngines {
             m.put(EngineCosts.PREFILLS, (double) s.prefills());
             m.put(EngineCosts.DECODE_MS, s.decodeNanos() / 1e6);
             m.put(EngineCosts.PREFILL_MS, s.prefillNanos() / 1e6);
-            m.put(EngineCosts.OTHER_MS, (s.cacheCopyNanos() + s.hostNanos()) / 1e6);
+            m.put(EngineCosts.COPY_MS, s.cacheCopyNanos() / 1e6);
+            m.put(EngineCosts.HOST_MS, s.hostNanos() / 1e6);
             return m;
         };
     }

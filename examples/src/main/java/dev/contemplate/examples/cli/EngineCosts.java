@@ -18,24 +18,27 @@ final class EngineCosts {
     static final String PREFILLS = "prefills";
     static final String DECODE_MS = "decodeMs";
     static final String PREFILL_MS = "prefillMs";
-    static final String OTHER_MS = "engineOtherMs";
+    static final String COPY_MS = "cacheCopyMs";
+    static final String HOST_MS = "hostMs";
 
     private EngineCosts() {
     }
 
     /** One cell's per-question means and its ratios against the baseline's; null without engine counters. */
-    record Row(int agents, double steps, double rowsPerStep, double prefills, double forwardMs, double engineMs,
-            double aboveEngineMs, double forwardRatio, double engineRatio, double latencyRatio) {
+    record Row(int agents, double steps, double rowsPerStep, double prefills, double prefillMs, double forwardMs,
+            double cacheCopyMs, double hostMs, double engineMs, double aboveEngineMs, double forwardRatio,
+            double engineRatio, double latencyRatio) {
 
         static Row of(BenchCell c, BenchCell baseline) {
             Map<String, Double> m = c.costs();
             Map<String, Double> b = baseline.costs();
             double steps = m.get(STEPS);
             double forward = m.get(DECODE_MS) + m.get(PREFILL_MS);
-            double engine = forward + m.get(OTHER_MS);
+            double engine = forward + m.get(COPY_MS) + m.get(HOST_MS);
             double baseForward = b.get(DECODE_MS) + b.get(PREFILL_MS);
-            double baseEngine = baseForward + b.get(OTHER_MS);
-            return new Row(c.agents(), steps, steps == 0 ? 0 : m.get(ROW_STEPS) / steps, m.get(PREFILLS), forward,
+            double baseEngine = baseForward + b.get(COPY_MS) + b.get(HOST_MS);
+            return new Row(c.agents(), steps, steps == 0 ? 0 : m.get(ROW_STEPS) / steps, m.get(PREFILLS),
+                    m.get(PREFILL_MS), forward, m.get(COPY_MS), m.get(HOST_MS),
                     engine, c.latency().meanMs() - engine, baseForward == 0 ? 1 : forward / baseForward,
                     baseEngine == 0 ? 1 : engine / baseEngine, c.latencyRatio());
         }
@@ -53,7 +56,10 @@ final class EngineCosts {
         e.put("stepsPerQuestion", round(r.steps()));
         e.put("meanRowsPerStep", round(r.rowsPerStep()));
         e.put("prefillsPerQuestion", round(r.prefills()));
+        e.put("prefillMs", round(r.prefillMs()));
         e.put("forwardMs", round(r.forwardMs()));
+        e.put("cacheCopyMs", round(r.cacheCopyMs()));
+        e.put("hostMs", round(r.hostMs()));
         e.put("engineMs", round(r.engineMs()));
         e.put("aboveEngineMs", round(r.aboveEngineMs()));
         e.put("forwardRatio", round(r.forwardRatio()));

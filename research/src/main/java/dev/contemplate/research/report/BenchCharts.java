@@ -69,16 +69,9 @@ final class BenchCharts {
 
     /** Accuracy against the mean tokens per question, one line per stopping rule, points labelled N=k. */
     static JFreeChart tokens(BenchRun run, String sim) {
-        List<List<PointRenderer.Mark>> marks = new ArrayList<>();
-        YIntervalSeriesCollection data = lines(run, BenchRow::meanTokensPerQuestion, BenchRow::accuracy,
-                r -> "N=" + r.agents(), marks);
-        PointRenderer renderer = new PointRenderer(PointRenderer.Labels.of(marks, false), false);
-        renderer.sides(run.stoppingRules().size());
         NumberAxis xAxis = new NumberAxis("mean tokens per question (input + output)");
         xAxis.setNumberFormatOverride(new DecimalFormat("0.###", ChartStyle.ROOT));
-        xAxis.setUpperMargin(0.1);
-        NumberAxis yAxis = ChartStyle.shareAxis("accuracy", DatasetUtils.findRangeBounds(data), 0.05);
-        XYPlot plot = new XYPlot(data, xAxis, yAxis, renderer);
+        XYPlot plot = accuracyAgainst(run, BenchRow::meanTokensPerQuestion, xAxis);
         return ChartStyle.chart("Accuracy vs mean tokens per question" + sim, questions(run)
                 + "; points labelled with their agent count N", plot);
     }
@@ -88,20 +81,24 @@ final class BenchCharts {
      * N=k, with a dashed line at the baseline's latency. What extra agents buy, against what the reply pays in time.
      */
     static JFreeChart frontier(BenchRun run, String sim) {
-        List<List<PointRenderer.Mark>> marks = new ArrayList<>();
-        YIntervalSeriesCollection data = lines(run, BenchRow::latencyRatio, BenchRow::accuracy,
-                r -> "N=" + r.agents(), marks);
-        PointRenderer renderer = new PointRenderer(PointRenderer.Labels.of(marks, false), false);
-        renderer.sides(run.stoppingRules().size());
         NumberAxis xAxis = ChartStyle.axis("latency ratio (mean latency / mean latency of N = 1)");
         xAxis.setNumberFormatOverride(new DecimalFormat("0.0'\u00d7'", ChartStyle.ROOT));
         xAxis.setAutoRangeIncludesZero(false);
-        xAxis.setUpperMargin(0.1);
-        NumberAxis yAxis = ChartStyle.shareAxis("accuracy", DatasetUtils.findRangeBounds(data), 0.05);
-        XYPlot plot = new XYPlot(data, xAxis, yAxis, renderer);
+        XYPlot plot = accuracyAgainst(run, BenchRow::latencyRatio, xAxis);
         plot.addDomainMarker(new ValueMarker(1.0, ChartStyle.REFERENCE, ChartStyle.DASHED));
         return ChartStyle.chart("Accuracy vs latency ratio" + sim, questions(run)
                 + "; points labelled with their agent count N", plot);
+    }
+
+    /** Accuracy against {@code x} on {@code xAxis}, one line per stopping rule, each point labelled N=k. */
+    private static XYPlot accuracyAgainst(BenchRun run, ToDoubleFunction<BenchRow> x, NumberAxis xAxis) {
+        List<List<PointRenderer.Mark>> marks = new ArrayList<>();
+        YIntervalSeriesCollection data = lines(run, x, BenchRow::accuracy, r -> "N=" + r.agents(), marks);
+        PointRenderer renderer = new PointRenderer(PointRenderer.Labels.of(marks, false), false);
+        renderer.sides(run.stoppingRules().size());
+        xAxis.setUpperMargin(0.1);
+        NumberAxis yAxis = ChartStyle.shareAxis("accuracy", DatasetUtils.findRangeBounds(data), 0.05);
+        return new XYPlot(data, xAxis, yAxis, renderer);
     }
 
     /** The mean latency over the baseline's against the agent count, with a dashed line at the baseline, 1×. */
