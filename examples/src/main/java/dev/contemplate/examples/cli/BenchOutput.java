@@ -119,6 +119,7 @@ final class BenchOutput {
             ObjectNode files = o.putObject("report");
             files.put("csv", written.get(0).toString());
             files.put("html", written.get(1).toString());
+            files.put("frontier", written.get(2).toString());
         }
         return o;
     }

@@ -256,7 +256,9 @@ class BenchCommandTest {
 
         String html = Files.readString(out.resolve("report.html"));
         assertThat(html).contains("SIMULATED", "beta:0.95", "esc:3", "seed", "8");
-        assertThat(html.split("<svg ", -1)).hasSize(1 + 4);
+        assertThat(html.split("<svg ", -1)).hasSize(1 + 5);
+        assertThat(json.path("report").path("frontier").asText()).isEqualTo(out.resolve("frontier.svg").toString());
+        assertThat(Files.readString(out.resolve("frontier.svg"))).contains("Accuracy vs latency ratio (SIMULATED)");
 
         Cli.Result text = Cli.run("bench", "--engine", "simulated", "--dataset", arithmetic().toString(), "--agents",
                 "3", "--seed", "8", "--out", out.toString());
