@@ -110,7 +110,7 @@ def main():
     ap.add_argument("--jar", default=os.path.join(ROOT, "examples", "target", "contemplate.jar"))
     ap.add_argument("--ckpt-dir", default=os.path.join(HERE, "checkpoints"))
     train.add_run_arguments(ap)  # the training run's arguments: its question stream and network shape
-    ap.add_argument("--candidates", default="4400,5200", help="snapshot steps to measure")
+    ap.add_argument("--candidates", default="1600,2400,3200,4400", help="snapshot steps to measure")
     ap.add_argument("--temperatures", default="0.6,0.8")
     ap.add_argument("--seeds", default="11,22")
     ap.add_argument("--out", default=train.RESOURCES)

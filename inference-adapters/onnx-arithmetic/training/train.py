@@ -188,7 +188,7 @@ def add_run_arguments(ap):
     """The options that define a run's question stream and network shape, shared with choose.py."""
     ap.add_argument("--steps", type=int, default=6000)
     ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--d", type=int, default=128)
+    ap.add_argument("--d", type=int, default=64)
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--heads", type=int, default=4)
 
