@@ -77,7 +77,7 @@ final class AskCommand implements Callable<Integer> {
             description = "Abstain (no answer, exit 1) when the leading answer has less than this share of the "
                     + "votes, a number in (0, 1], e.g. 0.5. Default: answer whatever the agreement; below half of "
                     + "the votes the answer is marked low agreement.")
-    Double minAgreement;
+    @Nullable Double minAgreement;
 
     @Mixin
     RunOptions run = new RunOptions();
@@ -223,7 +223,7 @@ final class AskCommand implements Callable<Integer> {
             o.put("text", v.text());
         }
         o.put("confidence", v.confidence());
-        o.put("agreement", agreement.low() ? "low" : "majority");
+        o.put("agreement", agreement.low() ? "low" : "normal");
         if (agreement.minimum() != null) {
             o.put("minAgreement", agreement.minimum());
         }

@@ -43,6 +43,7 @@ final class EngineOptions {
      * @param apiKey the API key (openai only)
      * @param model the model name (openai only)
      * @param team {@value #MIXED}, or the name of the embedded model's strategy every agent uses
+     * @param decodeLoops the embedded engine's decoding loops (1 unless --decode-loops says otherwise)
      */
     record Config(Kind kind, @Nullable String baseUrl, @Nullable String apiKey, @Nullable String model,
             String team, int decodeLoops) {
