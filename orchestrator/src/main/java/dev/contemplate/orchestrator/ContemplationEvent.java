@@ -22,12 +22,14 @@ public sealed interface ContemplationEvent {
      * An agent's generation was started.
      *
      * @param agentId the agent
+     * @param engine the name of the engine it runs on: its own, or the contemplator's
      * @param elapsed time since start
      */
-    record AgentStarted(String agentId, Duration elapsed) implements ContemplationEvent {
+    record AgentStarted(String agentId, String engine, Duration elapsed) implements ContemplationEvent {
         /** @throws NullPointerException if a component is null */
         public AgentStarted {
             Objects.requireNonNull(agentId, "agentId");
+            Objects.requireNonNull(engine, "engine");
             Objects.requireNonNull(elapsed, "elapsed");
         }
     }

@@ -1,6 +1,9 @@
 package dev.contemplate.orchestrator;
 
 import dev.contemplate.inference.TokenUsage;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,14 +18,17 @@ import java.util.Objects;
  * @param estimated whether part of {@code cut} was estimated rather than counted: an engine that meters its stream
  *     by estimate (a remote model reports its counts only at the end) or does not meter it (then the text's length
  *     stands in, four characters a token)
+ * @param byEngine the agents' tokens (counted and cut) by the name of the engine they ran on, in team order of first
+ *     use; a team on one engine has one entry, a team of different models one per engine
  */
-public record TokenAccount(TokenUsage counted, TokenUsage cut, TokenUsage aggregation, boolean estimated) {
+public record TokenAccount(TokenUsage counted, TokenUsage cut, TokenUsage aggregation, boolean estimated,
+        Map<String, TokenUsage> byEngine) {
 
     /** Nothing spent. */
     public static final TokenAccount ZERO = new TokenAccount(TokenUsage.ZERO, TokenUsage.ZERO, TokenUsage.ZERO, false);
 
     /**
-     * Validates the components.
+     * Validates and copies the components.
      *
      * @throws NullPointerException if a component is null
      */
@@ -30,6 +36,12 @@ public record TokenAccount(TokenUsage counted, TokenUsage cut, TokenUsage aggreg
         Objects.requireNonNull(counted, "counted");
         Objects.requireNonNull(cut, "cut");
         Objects.requireNonNull(aggregation, "aggregation");
+        byEngine = Collections.unmodifiableMap(new LinkedHashMap<>(byEngine));
+    }
+
+    /** An account without a split by engine. */
+    public TokenAccount(TokenUsage counted, TokenUsage cut, TokenUsage aggregation, boolean estimated) {
+        this(counted, cut, aggregation, estimated, Map.of());
     }
 
     /** Returns everything spent: counted, cut and aggregation tokens. */
@@ -59,6 +71,6 @@ public record TokenAccount(TokenUsage counted, TokenUsage cut, TokenUsage aggreg
 
     /** Returns this account with {@code usage} added to the aggregation tokens. */
     public TokenAccount withAggregation(TokenUsage usage) {
-        return new TokenAccount(counted, cut, aggregation.plus(usage), estimated);
+        return new TokenAccount(counted, cut, aggregation.plus(usage), estimated, byEngine);
     }
 }

@@ -121,10 +121,25 @@ class ContemplatorTest {
         Contemplator c = Contemplator.builder().engine(shared).team(team).extractor(AnswerExtractors.numeric())
                 .stoppingRule(StoppingRules.fixed()).clock(vts).build();
 
-        StepVerifier.withVirtualTime(() -> c.contemplate("q"), () -> vts, Long.MAX_VALUE)
+        List<ContemplationEvent> events = new java.util.ArrayList<>();
+        StepVerifier.withVirtualTime(() -> c.events("q", Mode.CONTEMPLATE, Budget.unlimited()), () -> vts,
+                        Long.MAX_VALUE)
                 .thenAwait(Duration.ofSeconds(2))
-                .assertNext(v -> assertThat(v.tally().counts()).isEqualTo(Map.of("42", 4, "7", 1)))
+                .recordWith(() -> events)
+                .thenConsumeWhile(e -> true)
                 .verifyComplete();
+        assertThat(events).filteredOn(ContemplationEvent.AgentStarted.class::isInstance)
+                .extracting(e -> ((ContemplationEvent.AgentStarted) e).engine())
+                .containsExactly("fast", "fast", "large", "fast", "fast");
+        Verdict v = events.stream().filter(ContemplationEvent.VerdictReady.class::isInstance)
+                .map(e -> ((ContemplationEvent.VerdictReady) e).verdict()).findFirst().orElseThrow();
+        assertThat(v.tally().counts()).isEqualTo(Map.of("42", 4, "7", 1));
+        // tokens per engine, in team order of first use: "Let me think. The answer is N." streams as 7 tokens
+        assertThat(v.tokens().byEngine().keySet()).containsExactly("fast", "large");
+        assertThat(v.tokens().byEngine().get("fast").outputTokens()).isEqualTo(4 * 7);
+        assertThat(v.tokens().byEngine().get("large").outputTokens()).isEqualTo(7);
+        assertThat(v.tokens().byEngine().values().stream().mapToLong(u -> u.totalTokens()).sum())
+                .isEqualTo(v.tokens().agents().totalTokens()).isPositive();
         assertThat(fast.started()).isEqualTo(4);
         assertThat(large.started()).isEqualTo(1);
         assertThat(shared.started()).isZero();

@@ -99,7 +99,7 @@ class AskLiveViewTest {
         // the tests' standard error is a pipe: JLine finds no terminal there, so the view is plain lines on err
         StringWriter err = new StringWriter();
         try (LiveView view = LiveView.open(false, true, new PrintWriter(err), List.of("agent-1"), "1 agent")) {
-            view.accept(new ContemplationEvent.AgentStarted("agent-1", Duration.ofMillis(5)));
+            view.accept(new ContemplationEvent.AgentStarted("agent-1", "simulated", Duration.ofMillis(5)));
         }
         assertThat(err.toString()).isEqualTo("[  0.005s] agent-1 started" + System.lineSeparator());
     }
@@ -113,7 +113,7 @@ class AskLiveViewTest {
         try (LiveView.Pending pending = new LiveView.Pending(false, CompletableFuture.completedFuture(failing));
                 LiveView view = pending.open(new PrintWriter(err), List.of("agent-1"), "1 agent")) {
             assertThat(closes).as("closed as soon as the frame failed to open").hasValue(1);
-            view.accept(new ContemplationEvent.AgentStarted("agent-1", Duration.ofMillis(5)));
+            view.accept(new ContemplationEvent.AgentStarted("agent-1", "simulated", Duration.ofMillis(5)));
         }
         assertThat(closes).hasValue(1);
         assertThat(err.toString()).isEqualTo("[  0.005s] agent-1 started" + System.lineSeparator());

@@ -64,11 +64,11 @@ class LiveViewTest {
     /** Five of six agents start; the first answers, the second replies without an answer. */
     private static List<ContemplationEvent> running() {
         return List.of(
-                new ContemplationEvent.AgentStarted("agent-1", ms(0)),
-                new ContemplationEvent.AgentStarted("agent-2", ms(0)),
-                new ContemplationEvent.AgentStarted("agent-3", ms(10)),
-                new ContemplationEvent.AgentStarted("agent-4", ms(20)),
-                new ContemplationEvent.AgentStarted("agent-5", ms(30)),
+                new ContemplationEvent.AgentStarted("agent-1", "simulated", ms(0)),
+                new ContemplationEvent.AgentStarted("agent-2", "simulated", ms(0)),
+                new ContemplationEvent.AgentStarted("agent-3", "simulated", ms(10)),
+                new ContemplationEvent.AgentStarted("agent-4", "simulated", ms(20)),
+                new ContemplationEvent.AgentStarted("agent-5", "simulated", ms(30)),
                 new ContemplationEvent.CandidateProduced("agent-1", CANBERRA.text(), Optional.of(CANBERRA), ms(120)),
                 new ContemplationEvent.TallyUpdated(Tally.of(List.of(vote(0, CANBERRA))), ms(120)),
                 new ContemplationEvent.CandidateProduced("agent-2", "I cannot say.", Optional.empty(), ms(150)),
@@ -179,7 +179,7 @@ class LiveViewTest {
         try {
             running().forEach(view);
             nanos.set(ms(400).toNanos()); // the wall clock runs on: the running agents' times follow it
-            view.accept(new ContemplationEvent.AgentStarted("agent-5", ms(30)));
+            view.accept(new ContemplationEvent.AgentStarted("agent-5", "simulated", ms(30)));
             // events only update the view's state: its clock draws them (here the test's)
             assertThat(screen(vt)).contains("  agent-1 waiting", "tally no votes yet");
             view.tick();
@@ -231,9 +231,9 @@ class LiveViewTest {
         Answer answer = new Answer("k\u001b[2J", nasty);
         Answer keyOnly = new Answer("\u001b]0;title\u0007", "");
         List<ContemplationEvent> events = List.of(
-                new ContemplationEvent.AgentStarted("agent-1", ms(0)),
-                new ContemplationEvent.AgentStarted("agent-2", ms(0)),
-                new ContemplationEvent.AgentStarted("agent-3", ms(0)),
+                new ContemplationEvent.AgentStarted("agent-1", "simulated", ms(0)),
+                new ContemplationEvent.AgentStarted("agent-2", "simulated", ms(0)),
+                new ContemplationEvent.AgentStarted("agent-3", "simulated", ms(0)),
                 new ContemplationEvent.CandidateProduced("agent-1", nasty, Optional.of(answer), ms(10)),
                 new ContemplationEvent.CandidateProduced("agent-3", "x", Optional.of(keyOnly), ms(10)),
                 new ContemplationEvent.TallyUpdated(Tally.of(List.of(vote(0, answer))), ms(10)),
@@ -302,7 +302,7 @@ class LiveViewTest {
         LiveView view = LiveView.terminal(vt.terminal(), team, "30 agents", () -> 0L, false);
         try {
             for (int i = 1; i <= 12; i++) {
-                view.accept(new ContemplationEvent.AgentStarted("agent-" + i, ms(i)));
+                view.accept(new ContemplationEvent.AgentStarted("agent-" + i, "simulated", ms(i)));
             }
         } finally {
             view.close();
@@ -320,12 +320,12 @@ class LiveViewTest {
     void closingTheViewStopsItsClockThreadAndClosesItsTerminal() throws Exception {
         ScreenTerminal.VirtualTerminal vt = ScreenTerminal.withTerminal("test", "xterm-256color", 80, 20);
         LiveView view = LiveView.terminal(vt.terminal(), TEAM, "6 agents", System::nanoTime, true);
-        view.accept(new ContemplationEvent.AgentStarted("agent-1", ms(0)));
+        view.accept(new ContemplationEvent.AgentStarted("agent-1", "simulated", ms(0)));
         assertThat(clockThreads()).isNotEmpty();
         view.close();
         view.close();
         assertThat(clockThreads()).isEmpty();
-        view.accept(new ContemplationEvent.AgentStarted("agent-2", ms(1))); // ignored once closed
+        view.accept(new ContemplationEvent.AgentStarted("agent-2", "simulated", ms(1))); // ignored once closed
         List<String> screen = screen(vt);
         assertThat(screen.get(1)).startsWith("  agent-1 running");
         assertThat(screen.get(2)).startsWith("  agent-2 waiting");
