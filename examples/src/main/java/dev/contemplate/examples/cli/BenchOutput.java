@@ -189,6 +189,7 @@ final class BenchOutput {
         return String.format(Locale.ROOT, "%.0f-%.0f%%", 100 * w.low(), 100 * w.high());
     }
 
+    /** Rounds to three decimals for the JSON output. */
     static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
     }

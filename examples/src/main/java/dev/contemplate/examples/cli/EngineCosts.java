@@ -53,17 +53,17 @@ final class EngineCosts {
     static void json(ObjectNode n, BenchCell c, BenchCell baseline) {
         Row r = Row.of(c, baseline);
         ObjectNode e = n.putObject("engine");
-        e.put("stepsPerQuestion", round(r.steps()));
-        e.put("meanRowsPerStep", round(r.rowsPerStep()));
-        e.put("prefillsPerQuestion", round(r.prefills()));
-        e.put("prefillMs", round(r.prefillMs()));
-        e.put("forwardMs", round(r.forwardMs()));
-        e.put("cacheCopyMs", round(r.cacheCopyMs()));
-        e.put("hostMs", round(r.hostMs()));
-        e.put("engineMs", round(r.engineMs()));
-        e.put("aboveEngineMs", round(r.aboveEngineMs()));
-        e.put("forwardRatio", round(r.forwardRatio()));
-        e.put("engineRatio", round(r.engineRatio()));
+        e.put("stepsPerQuestion", BenchOutput.round(r.steps()));
+        e.put("meanRowsPerStep", BenchOutput.round(r.rowsPerStep()));
+        e.put("prefillsPerQuestion", BenchOutput.round(r.prefills()));
+        e.put("prefillMs", BenchOutput.round(r.prefillMs()));
+        e.put("forwardMs", BenchOutput.round(r.forwardMs()));
+        e.put("cacheCopyMs", BenchOutput.round(r.cacheCopyMs()));
+        e.put("hostMs", BenchOutput.round(r.hostMs()));
+        e.put("engineMs", BenchOutput.round(r.engineMs()));
+        e.put("aboveEngineMs", BenchOutput.round(r.aboveEngineMs()));
+        e.put("forwardRatio", BenchOutput.round(r.forwardRatio()));
+        e.put("engineRatio", BenchOutput.round(r.engineRatio()));
     }
 
     /** Appends the table of the engine's time per question, one line per agent count. */
@@ -77,9 +77,5 @@ final class EngineCosts {
                     r.agents(), r.steps(), r.rowsPerStep(), r.forwardMs(), r.forwardRatio(), r.engineMs(),
                     r.engineRatio(), r.aboveEngineMs(), r.latencyRatio()));
         }
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
     }
 }

@@ -11,7 +11,6 @@ import dev.contemplate.aggregation.Decision;
 import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.aggregation.Tally;
 import dev.contemplate.aggregation.Voting;
-import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.Metering;
 import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.orchestrator.AgentOutcome;
@@ -159,7 +158,7 @@ final class ContemplationRun {
         List<ContemplationEvent> events = new ArrayList<>(3);
         if (signal instanceof Signal.Started s) {
             running.put(id, new Running(nowMillis(), s.meter()));
-            events.add(new ContemplationEvent.AgentStarted(id, engineOf(signal.agent()).name(), now));
+            events.add(new ContemplationEvent.AgentStarted(id, config.engineOf(signal.agent()).name(), now));
             return events;
         }
         Running r = running.remove(id);
@@ -301,7 +300,7 @@ final class ContemplationRun {
         Ballots cast = new Ballots(conversation, inTeamOrder, tally, vote);
         Map<String, TokenUsage> byEngine = new LinkedHashMap<>();
         for (int i = 0; i < planned.size(); i++) {
-            byEngine.merge(engineOf(planned.get(i)).name(), ordered.get(i).usage(), TokenUsage::plus);
+            byEngine.merge(config.engineOf(planned.get(i)).name(), ordered.get(i).usage(), TokenUsage::plus);
         }
         TokenAccount agentTokens = new TokenAccount(counted, cut, TokenUsage.ZERO, estimated, byEngine);
         Aggregation.VerdictFactory verdicts = (decision, aggregationTokens, elapsed) -> new Verdict(
@@ -322,11 +321,6 @@ final class ContemplationRun {
         Aggregation aggregation = new Aggregation(config.engine(), clock, this::elapsed, budget,
                 budget.maxTotalTokens() - agentTokens.totalTokens(), cast, aggregator, verdicts, probe, config::guardOf);
         return Flux.fromIterable(events).concatWith(aggregation.events());
-    }
-
-    /** The engine {@code agent} runs on: its own, or the contemplator's. */
-    private InferenceEngine engineOf(Agent agent) {
-        return agent.engine().orElse(config.engine());
     }
 
     /** Removes and returns the probe of agent {@code id}; each agent's end is reported once. */

@@ -59,6 +59,11 @@ public final class Orchestration {
             Voting voting, Aggregator aggregator, StoppingRule rule, Scheduling scheduling,
             Scheduler clock, Map<InferenceEngine, EngineGuard> guards, Instrumentation instrumentation) {
 
+        /** Returns the engine {@code agent} runs on: its own, or the contemplator's. */
+        public InferenceEngine engineOf(Agent agent) {
+            return agent.engine().orElse(engine);
+        }
+
         /** Returns the guard of {@code e}, {@link EngineGuard#none()} if it has none. */
         public EngineGuard guardOf(InferenceEngine e) {
             EngineGuard g = guards.get(e);
@@ -152,7 +157,7 @@ public final class Orchestration {
             if (run.stopped()) {
                 return Flux.empty(); // a later wave after a stop (e.g. the token budget ran out while streaming)
             }
-            InferenceEngine engine = agent.engine().orElse(config.engine());
+            InferenceEngine engine = config.engineOf(agent);
             GenerationRequest request = withoutUnsupportedSeed(engine, config.deliberation().request(agent,
                     run.conversation(), config.voting().answerFormat(), run.candidates()));
             long start = run.nowMillis();

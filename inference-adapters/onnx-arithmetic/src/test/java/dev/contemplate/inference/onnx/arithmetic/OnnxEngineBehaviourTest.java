@@ -72,7 +72,8 @@ class OnnxEngineBehaviourTest {
         return SamplingParameters.builder().temperature(1.0).seed(seed).build();
     }
 
-    private static void await(BooleanSupplier condition, String what) {
+    /** Waits, parking briefly, until {@code condition} holds; fails after {@link #GUARD}. */
+    static void await(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + GUARD.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

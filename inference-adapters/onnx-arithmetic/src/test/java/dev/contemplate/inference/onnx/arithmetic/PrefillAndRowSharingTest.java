@@ -1,5 +1,6 @@
 package dev.contemplate.inference.onnx.arithmetic;
 
+import static dev.contemplate.inference.onnx.arithmetic.OnnxEngineBehaviourTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.contemplate.inference.FinishReason;
@@ -20,8 +21,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -220,16 +219,6 @@ class PrefillAndRowSharingTest {
 
     private static List<Integer> prefix(int[] tokens, int length) {
         return Arrays.stream(tokens, 0, length).boxed().toList();
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + GUARD.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(200_000);
-        }
     }
 
     /** The change of the counters that tell sharing, between two readings. */
