@@ -93,6 +93,28 @@ public record Agent(String id, int ordinal, Persona persona, PromptStyle style, 
      * @param extra messages placed just before the question
      * @param answerFormat an instruction on how to state the final answer, or empty
      */
+    /**
+     * Returns the request of a later round of a deliberation: the request {@link #request(Conversation, List, String)}
+     * builds for {@code conversation} (its system messages, this agent's persona, earlier turns, the question in this
+     * agent's style with {@code answerFormat}), followed by the protocol's {@code turns} (for example this agent's own
+     * earlier answer as an assistant message, then a user message showing the others' answers as data).
+     *
+     * @param conversation what the user asks
+     * @param answerFormat how to state the final answer in the question, or empty
+     * @param turns the protocol's messages after the question; the last should be a user message
+     * @throws IllegalArgumentException if {@code turns} is empty
+     */
+    public GenerationRequest followUp(Conversation conversation, String answerFormat, List<Message> turns) {
+        if (turns.isEmpty()) {
+            throw new IllegalArgumentException("a follow-up needs at least one message after the question");
+        }
+        GenerationRequest first = request(conversation, List.of(), answerFormat);
+        List<Message> messages = new ArrayList<>(first.messages().size() + turns.size());
+        messages.addAll(first.messages());
+        messages.addAll(turns);
+        return new GenerationRequest(messages, sampling);
+    }
+
     public GenerationRequest request(Conversation conversation, List<Message> extra, String answerFormat) {
         List<Message> context = conversation.context();
         if (context.isEmpty() && extra.isEmpty()) {

@@ -30,8 +30,11 @@ class TeamTest {
     void agentRequestCarriesPersonaAndStyledQuestion() {
         Team team = Team.builder().size(1).personas(List.of(Persona.of("p", "Be precise.")))
                 .styles(List.of(PromptStyle.STEP_BY_STEP)).noSeed().build();
-        var req = Deliberation.independent().request(team.agents().get(0), Conversation.of("What is 2+2?"), "",
-                List.of());
+        Round round = Deliberation.independent().next(new Deliberation.Progress(Conversation.of("What is 2+2?"), "",
+                team.agents(), List.of())).orElseThrow();
+        assertThat(round.number()).isZero();
+        assertThat(round.votes()).isEqualTo(Round.Votes.UPDATE);
+        var req = round.turns().get(0).request();
         assertThat(req.messages()).hasSize(2);
         assertThat(req.messages().get(0)).isEqualTo(Message.system("Be precise."));
         assertThat(req.messages().get(1).text()).isEqualTo("What is 2+2?\n\nThink step by step.");

@@ -10,7 +10,7 @@ import dev.contemplate.agents.Conversation;
 import dev.contemplate.agents.Persona;
 import dev.contemplate.agents.PromptStyle;
 import dev.contemplate.aggregation.internal.LlmRatingVerifier;
-import dev.contemplate.aggregation.internal.Prompts;
+import dev.contemplate.agents.Prompts;
 import dev.contemplate.aggregation.internal.ReplyParsers;
 import dev.contemplate.aggregation.internal.Synthesis;
 import dev.contemplate.aggregation.internal.UniversalSelfConsistency;

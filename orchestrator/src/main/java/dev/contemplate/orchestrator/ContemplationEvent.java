@@ -4,12 +4,14 @@ import dev.contemplate.aggregation.Answer;
 import dev.contemplate.aggregation.Tally;
 import dev.contemplate.inference.TokenUsage;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Progress of a contemplation, for UIs and logs. Each event carries the time elapsed since the contemplation
- * started. A successful stream ends with {@link Stopped}, then the aggregation's calls (a judge, a synthesiser, a
+ * started. Each round of the deliberation begins with {@link RoundStarted}, then its agents' events. A successful
+ * stream ends with {@link Stopped}, then the aggregation's calls (a judge, a synthesiser, a
  * verifier: {@link AggregationCallStarted}, {@link AnswerDelta}s, {@link AggregationCallFinished} or
  * {@link AggregationCallFailed}) if the aggregator makes any, then {@link VerdictReady}.
  */
@@ -19,18 +21,69 @@ public sealed interface ContemplationEvent {
     Duration elapsed();
 
     /**
+     * A round of the deliberation started: independent deliberation has one (round 0, step {@code answer}); debate,
+     * refinement and mixture-of-agents start one per round, each after the one before ended.
+     *
+     * @param round the round's number, from 0
+     * @param step what the round does: {@code answer}, {@code debate}, {@code critique}, {@code revise},
+     *     {@code layer}, or a custom protocol's step
+     * @param agentIds the agents asked in this round, in the protocol's order
+     * @param elapsed time since start
+     */
+    record RoundStarted(int round, String step, List<String> agentIds, Duration elapsed) implements ContemplationEvent {
+        /** @throws NullPointerException if a component is null */
+        public RoundStarted {
+            Objects.requireNonNull(step, "step");
+            agentIds = List.copyOf(agentIds);
+            Objects.requireNonNull(elapsed, "elapsed");
+        }
+    }
+
+    /**
+     * The protocol asked for another round but it was not started: the deadline would come before it could end (its
+     * expected length is the longest earlier round's), or the token budget is spent. The verdict rests on the rounds
+     * before, and its stop reason is {@link StopReason#DEADLINE} or {@link StopReason#TOKEN_BUDGET}.
+     *
+     * @param round the number the round would have had
+     * @param step the round's step
+     * @param reason why it was not started, in words
+     * @param elapsed time since start
+     */
+    record RoundSkipped(int round, String step, String reason, Duration elapsed) implements ContemplationEvent {
+        /** @throws NullPointerException if a component is null */
+        public RoundSkipped {
+            Objects.requireNonNull(step, "step");
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(elapsed, "elapsed");
+        }
+    }
+
+    /**
      * An agent's generation was started.
      *
      * @param agentId the agent
      * @param engine the name of the engine it runs on: its own, or the contemplator's
+     * @param model the model that engine runs ({@link dev.contemplate.inference.InferenceEngine#model()})
+     * @param round the round it belongs to, from 0
      * @param elapsed time since start
      */
-    record AgentStarted(String agentId, String engine, Duration elapsed) implements ContemplationEvent {
+    record AgentStarted(String agentId, String engine, String model, int round, Duration elapsed)
+            implements ContemplationEvent {
         /** @throws NullPointerException if a component is null */
         public AgentStarted {
             Objects.requireNonNull(agentId, "agentId");
             Objects.requireNonNull(engine, "engine");
+            Objects.requireNonNull(model, "model");
             Objects.requireNonNull(elapsed, "elapsed");
+        }
+
+        /**
+         * Returns the start of a first-round generation on an engine whose model has the engine's name.
+         *
+         * @throws NullPointerException if a component is null
+         */
+        public AgentStarted(String agentId, String engine, Duration elapsed) {
+            this(agentId, engine, engine, 0, elapsed);
         }
     }
 

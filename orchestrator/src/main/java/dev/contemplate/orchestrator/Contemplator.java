@@ -79,6 +79,7 @@ public final class Contemplator {
         Voting voting = b.voting != null ? b.voting : Votings.semantic();
         Aggregator aggregator = b.aggregator != null ? b.aggregator
                 : b.judgeEngine != null ? Aggregators.synthesis(b.judgeEngine)
+                : b.deliberation.synthesises() ? Aggregators.synthesis()
                 : Aggregator.vote();
         Set<InferenceEngine> engines = new LinkedHashSet<>();
         engines.add(engine);
@@ -122,6 +123,11 @@ public final class Contemplator {
     /** Returns the aggregator. */
     public Aggregator aggregator() {
         return config.aggregator();
+    }
+
+    /** Returns the deliberation protocol. */
+    public Deliberation deliberation() {
+        return config.deliberation();
     }
 
     /** Returns the stopping rule. */
@@ -244,7 +250,12 @@ public final class Contemplator {
             return this;
         }
 
-        /** Sets the deliberation protocol (default: independent, i.e. self-consistency). */
+        /**
+         * Sets the deliberation protocol (default: {@link Deliberation#independent()}, i.e. self-consistency; see
+         * {@link Deliberation} for debate, critique-and-refine and mixture-of-agents). Every round runs under the same
+         * budget, stopping rule, guards and cancellation; a protocol that {@linkplain Deliberation#synthesises()
+         * synthesises} gets a synthesis as its aggregator when none is set.
+         */
         public Builder deliberation(Deliberation value) {
             this.deliberation = Objects.requireNonNull(value, "deliberation");
             return this;

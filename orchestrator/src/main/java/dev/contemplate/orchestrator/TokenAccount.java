@@ -10,7 +10,8 @@ import java.util.Objects;
  * What a contemplation spent, in tokens, split by what became of them. A provider bills every token it generated,
  * so the tokens of agents that were cut count as much as those of answers.
  *
- * @param counted tokens of the generations whose answers were counted in the vote
+ * @param counted tokens of the generations that finished with what they were asked: an answer counted in a vote (in
+ *     any round) or a critique
  * @param cut tokens spent without producing a counted answer: agents cancelled by a stop, a budget, the deadline or
  *     the caller (their partial output), agents that failed or answered nothing usable, and the losing attempts of an
  *     agent (failed tries before a retry succeeded, the slower of hedged calls)
@@ -18,8 +19,9 @@ import java.util.Objects;
  * @param estimated whether part of {@code cut} was estimated rather than counted: an engine that meters its stream
  *     by estimate (a remote model reports its counts only at the end) or does not meter it (then the text's length
  *     stands in, four characters a token)
- * @param byEngine the agents' tokens (counted and cut) by the name of the engine they ran on, in team order of first
- *     use; a team on one engine has one entry, a team of different models one per engine
+ * @param byEngine every token (the agents', counted and cut, over all rounds, and the aggregation calls') by the name of
+ *     the engine that spent it, in order of first use; a team on one engine without a judge has one entry, a team of
+ *     different models one per engine
  */
 public record TokenAccount(TokenUsage counted, TokenUsage cut, TokenUsage aggregation, boolean estimated,
         Map<String, TokenUsage> byEngine) {
@@ -69,7 +71,17 @@ public record TokenAccount(TokenUsage counted, TokenUsage cut, TokenUsage aggreg
         return inputTokens() + outputTokens();
     }
 
-    /** Returns this account with {@code usage} added to the aggregation tokens. */
+    /**
+     * Returns this account with {@code usage}, spent by aggregation calls on {@code engine}, added to the aggregation
+     * tokens and to that engine's entry.
+     */
+    public TokenAccount withAggregation(String engine, TokenUsage usage) {
+        Map<String, TokenUsage> engines = new LinkedHashMap<>(byEngine);
+        engines.merge(Objects.requireNonNull(engine, "engine"), usage, TokenUsage::plus);
+        return new TokenAccount(counted, cut, aggregation.plus(usage), estimated, engines);
+    }
+
+    /** Returns this account with {@code usage} added to the aggregation tokens (not to any engine's entry). */
     public TokenAccount withAggregation(TokenUsage usage) {
         return new TokenAccount(counted, cut, aggregation.plus(usage), estimated, byEngine);
     }

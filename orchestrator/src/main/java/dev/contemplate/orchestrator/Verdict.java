@@ -22,17 +22,20 @@ import java.util.Objects;
  *     {@code provenance().fallback()} says so
  * @param stopReason why it ended
  * @param stoppingRule the name of the stopping rule used
- * @param agents one outcome per planned agent, in team order
+ * @param agents one outcome per planned agent, in team order: with several rounds, its outcome in the last round that
+ *     counted votes in which it was asked (all rounds are in {@code runs})
  * @param tally every sample counted, with per-answer votes
  * @param provenance how the answer was reached: the vote or aggregator that decided, the agents it rests on, and why
  *     a judge, synthesis or verifier step fell back to the vote, if it did
  * @param tokens every token spent, split into the answers that counted, the agents (and attempts) that were cut, and
  *     the aggregation calls; {@code tokens().totalTokens()} is the whole bill
  * @param elapsed time from subscription to the verdict, on the contemplator's clock
+ * @param runs every generation of every round, in round order and, within a round, in the protocol's order: which
+ *     engine and model served it and what became of it (with independent deliberation, one per planned agent)
  */
 public record Verdict(String question, Mode mode, Answer answer, String text, double confidence, boolean complete,
         StopReason stopReason, String stoppingRule, List<AgentOutcome> agents, Tally tally, Provenance provenance,
-        TokenAccount tokens, Duration elapsed) {
+        TokenAccount tokens, Duration elapsed, List<AgentRun> runs) {
 
     /**
      * Validates and copies the components.
@@ -51,6 +54,24 @@ public record Verdict(String question, Mode mode, Answer answer, String text, do
         Objects.requireNonNull(provenance, "provenance");
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(elapsed, "elapsed");
+        runs = List.copyOf(runs);
+    }
+
+    /**
+     * Returns a verdict without a record of its runs.
+     *
+     * @throws NullPointerException if a component is null
+     */
+    public Verdict(String question, Mode mode, Answer answer, String text, double confidence, boolean complete,
+            StopReason stopReason, String stoppingRule, List<AgentOutcome> agents, Tally tally, Provenance provenance,
+            TokenAccount tokens, Duration elapsed) {
+        this(question, mode, answer, text, confidence, complete, stopReason, stoppingRule, agents, tally, provenance,
+                tokens, elapsed, List.of());
+    }
+
+    /** Returns how many rounds ran: 1 for independent deliberation, more for debate, refinement or mixture. */
+    public int rounds() {
+        return (int) runs.stream().mapToInt(AgentRun::round).distinct().count();
     }
 
     /** Returns how many agents ended with the given status. */

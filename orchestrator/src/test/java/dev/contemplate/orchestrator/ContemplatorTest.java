@@ -477,7 +477,10 @@ class ContemplatorTest {
 
         StepVerifier.withVirtualTime(() -> c.events("q", Mode.CONTEMPLATE, Budget.unlimited()), () -> vts,
                         Long.MAX_VALUE)
-                .expectNextMatches(e -> e instanceof ContemplationEvent.AgentStarted s && s.agentId().equals("agent-1"))
+                .expectNextMatches(e -> e instanceof ContemplationEvent.RoundStarted r && r.round() == 0
+                        && r.step().equals("answer") && r.agentIds().equals(List.of("agent-1", "agent-2", "agent-3")))
+                .expectNextMatches(e -> e instanceof ContemplationEvent.AgentStarted s && s.agentId().equals("agent-1")
+                        && s.round() == 0 && s.engine().equals(s.model()))
                 .expectNextMatches(e -> e instanceof ContemplationEvent.AgentStarted s && s.agentId().equals("agent-2"))
                 .expectNextMatches(e -> e instanceof ContemplationEvent.AgentStarted s && s.agentId().equals("agent-3"))
                 .thenAwait(Duration.ofSeconds(1))

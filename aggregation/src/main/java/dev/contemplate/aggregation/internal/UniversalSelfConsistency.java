@@ -1,5 +1,6 @@
 package dev.contemplate.aggregation.internal;
 
+import dev.contemplate.agents.Prompts;
 import dev.contemplate.agents.Conversation;
 import dev.contemplate.aggregation.AggregationContext;
 import dev.contemplate.aggregation.Aggregator;

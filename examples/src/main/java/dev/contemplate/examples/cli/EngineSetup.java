@@ -334,6 +334,11 @@ final class EngineSetup implements AutoCloseable {
         }
 
         @Override
+        public String model() {
+            return engine.model();
+        }
+
+        @Override
         public EngineCapabilities capabilities() {
             return engine.capabilities();
         }

@@ -26,6 +26,14 @@ public interface InferenceEngine extends AutoCloseable {
     /** Returns a short name for logs, errors and reports. */
     String name();
 
+    /**
+     * Returns the model this engine runs, for reports (a team of different models names each agent's engine and
+     * model); by default the engine's {@link #name()}. Never null.
+     */
+    default String model() {
+        return name();
+    }
+
     /** Returns what this engine can do. */
     EngineCapabilities capabilities();
 

@@ -14,6 +14,8 @@ import dev.contemplate.orchestrator.ContemplationEvent;
 import dev.contemplate.orchestrator.EngineGuard;
 import dev.contemplate.orchestrator.Verdict;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,7 +40,14 @@ final class Aggregation implements AggregationContext {
     /** Builds the verdict from the final decision. */
     @FunctionalInterface
     interface VerdictFactory {
-        Verdict verdict(Decision decision, TokenUsage aggregationTokens, Duration elapsed);
+        /**
+         * Returns the verdict.
+         *
+         * @param decision the final decision
+         * @param aggregationTokens what the aggregation calls spent, by engine name
+         * @param elapsed time since the contemplation started
+         */
+        Verdict verdict(Decision decision, Map<String, TokenUsage> aggregationTokens, Duration elapsed);
     }
 
     private final InferenceEngine engine;
@@ -52,6 +61,7 @@ final class Aggregation implements AggregationContext {
     private final Instrumentation.Run probe;
     private final Function<InferenceEngine, EngineGuard> guards;
     private TokenUsage spent = TokenUsage.ZERO;
+    private final Map<String, TokenUsage> spentByEngine = new LinkedHashMap<>();
     private volatile @Nullable FluxSink<ContemplationEvent> sink;
     /** Set when the verdict is emitted: events of calls still being cancelled after it are dropped. */
     private final AtomicBoolean decided = new AtomicBoolean();
@@ -77,7 +87,7 @@ final class Aggregation implements AggregationContext {
             Disposable d = decision().subscribe(decision -> {
                 synchronized (this) {
                     decided.set(true);
-                    s.next(new ContemplationEvent.VerdictReady(verdicts.verdict(decision, spent(), elapsed())));
+                    s.next(new ContemplationEvent.VerdictReady(verdicts.verdict(decision, spentByEngine(), elapsed())));
                     s.complete();
                 }
             }, s::error);
@@ -134,8 +144,15 @@ final class Aggregation implements AggregationContext {
         return spent;
     }
 
-    private synchronized void spend(TokenUsage usage) {
+    private synchronized Map<String, TokenUsage> spentByEngine() {
+        return new LinkedHashMap<>(spentByEngine);
+    }
+
+    private synchronized void spend(String engineName, TokenUsage usage) {
         spent = spent.plus(usage);
+        if (usage.totalTokens() > 0) {
+            spentByEngine.merge(engineName, usage, TokenUsage::plus);
+        }
     }
 
     @Override
@@ -184,7 +201,7 @@ final class Aggregation implements AggregationContext {
                             }
                         } else if (e instanceof GenerationEvent.Completed c) {
                             streamed.set(TokenUsage.ZERO);
-                            spend(c.generation().usage());
+                            spend(target.name(), c.generation().usage());
                             if (ended.compareAndSet(false, true)) {
                                 call.finished(c.generation().usage());
                             }
@@ -193,7 +210,7 @@ final class Aggregation implements AggregationContext {
                         }
                     })
                     .doOnCancel(() -> {
-                        spend(streamed.getAndSet(TokenUsage.ZERO));
+                        spend(target.name(), streamed.getAndSet(TokenUsage.ZERO));
                         if (ended.compareAndSet(false, true)) {
                             call.cancelled();
                         }
@@ -201,7 +218,7 @@ final class Aggregation implements AggregationContext {
                                 new CancellationException("the " + role + " call was cancelled"), elapsed()));
                     })
                     .doOnError(e -> {
-                        spend(streamed.getAndSet(TokenUsage.ZERO));
+                        spend(target.name(), streamed.getAndSet(TokenUsage.ZERO));
                         if (ended.compareAndSet(false, true)) {
                             call.failed(e);
                         }

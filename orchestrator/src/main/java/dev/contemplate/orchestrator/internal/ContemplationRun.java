@@ -3,6 +3,9 @@ package dev.contemplate.orchestrator.internal;
 import dev.contemplate.agents.Agent;
 import dev.contemplate.agents.Candidate;
 import dev.contemplate.agents.Conversation;
+import dev.contemplate.agents.Deliberation;
+import dev.contemplate.agents.Round;
+import dev.contemplate.agents.RoundResult;
 import dev.contemplate.aggregation.Aggregator;
 import dev.contemplate.aggregation.Answer;
 import dev.contemplate.aggregation.Ballot;
@@ -11,9 +14,11 @@ import dev.contemplate.aggregation.Decision;
 import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.aggregation.Tally;
 import dev.contemplate.aggregation.Voting;
+import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.Metering;
 import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.orchestrator.AgentOutcome;
+import dev.contemplate.orchestrator.AgentRun;
 import dev.contemplate.orchestrator.AllAgentsFailedException;
 import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.ContemplationEvent;
@@ -44,13 +49,43 @@ import reactor.core.scheduler.Scheduler;
 import reactor.util.context.ContextView;
 
 /**
- * The state of one contemplation: which agents run, the tally, outcomes and the stop decision. Signals arrive
- * serialised by Reactor, but the deadline may complete the stream from the timer thread, so every method that
- * touches state is synchronised; once {@link #finish()} ran, late signals are ignored.
+ * The state of one contemplation: its rounds (the current one's running agents, outcomes, ballots and tally), the
+ * standing vote across rounds, and the stop decision. Signals arrive serialised by Reactor, but the deadline may
+ * complete the stream from the timer thread, so every method that touches state is synchronised; once
+ * {@link #finish()} ran, late signals are ignored.
  */
 final class ContemplationRun {
 
     private record Running(long startMillis, AgentMeter meter) {
+    }
+
+    /** One round: what it asked for and what came of it. */
+    private static final class RoundLog {
+        final Round round;
+        final long startMillis;
+        long endMillis = -1;
+        final Map<String, Running> running = new HashMap<>();
+        final Map<String, AgentOutcome> outcomes = new HashMap<>();
+        final List<Candidate> candidates = new ArrayList<>();
+        final List<Ballot> ballots = new ArrayList<>();
+        Tally tally = Tally.empty();
+        /** The stopping rule ended the round: its stragglers are cut, later waves not started. */
+        boolean ruleSatisfied;
+        /** Completes when the round ends early (the rule) or the contemplation stops: its generations are cut. */
+        final Sinks.Empty<Void> stop = Sinks.empty();
+
+        RoundLog(Round round, long startMillis) {
+            this.round = round;
+            this.startMillis = startMillis;
+        }
+
+        boolean votes() {
+            return round.votes() != Round.Votes.NONE;
+        }
+    }
+
+    /** What {@link #nextRound()} decided: the round to run (null when the contemplation stops) and its events. */
+    record Next(@Nullable Round round, List<ContemplationEvent> events) {
     }
 
     private final Conversation conversation;
@@ -59,6 +94,7 @@ final class ContemplationRun {
     private final Voting.Counter counter;
     private final Aggregator aggregator;
     private final Orchestration.Config config;
+    private final Deliberation deliberation;
     private final StoppingRule rule;
     private final Budget budget;
     private final Scheduler clock;
@@ -69,12 +105,13 @@ final class ContemplationRun {
     private final Map<String, Instrumentation.Agent> probes = new HashMap<>();
     private boolean ended;
 
-    private final Map<String, Running> running = new HashMap<>();
-    private final Map<String, AgentOutcome> outcomes = new HashMap<>();
-    private final List<Candidate> candidates = new ArrayList<>();
-    private final List<Ballot> ballots = new ArrayList<>();
-    private Tally tally = Tally.empty();
-    /** Tokens of the generations whose answers were counted. */
+    private final List<RoundLog> rounds = new ArrayList<>();
+    private final List<RoundResult> results = new ArrayList<>();
+    private @Nullable RoundLog current;
+    private final List<AgentRun> runs = new ArrayList<>();
+    /** Each agent's outcome in the last round that counted votes in which it was asked. */
+    private final Map<String, AgentOutcome> latest = new HashMap<>();
+    /** Tokens of the generations that finished with what they were asked (an answer, a critique). */
     private TokenUsage counted = TokenUsage.ZERO;
     /** Tokens spent without a counted answer: cut, failed, and the losing attempts of answered agents. */
     private TokenUsage cut = TokenUsage.ZERO;
@@ -83,14 +120,14 @@ final class ContemplationRun {
     private final AtomicLong spent = new AtomicLong();
     private @Nullable StopReason stopReason;
     private boolean finished;
-    private final Sinks.Empty<Void> stop = Sinks.empty();
 
     ContemplationRun(Conversation conversation, Mode mode, List<Agent> planned, Orchestration.Config config,
-            StoppingRule rule, Budget budget, ContextView subscriberContext) {
+            Deliberation deliberation, StoppingRule rule, Budget budget, ContextView subscriberContext) {
         this.conversation = conversation;
         this.mode = mode;
         this.planned = List.copyOf(planned);
         this.config = config;
+        this.deliberation = deliberation;
         this.counter = config.voting().open(conversation);
         // one agent has nothing to judge or merge: FAST mode takes the vote
         this.aggregator = mode == Mode.FAST ? Aggregator.vote() : config.aggregator();
@@ -102,16 +139,8 @@ final class ContemplationRun {
                 config.voting().name(), aggregator.name(), planned.size(), budget.deadline()), subscriberContext);
     }
 
-    Conversation conversation() {
-        return conversation;
-    }
-
     Voting.Counter counter() {
         return counter;
-    }
-
-    List<Agent> planned() {
-        return planned;
     }
 
     Duration elapsed() {
@@ -122,20 +151,77 @@ final class ContemplationRun {
         return clock.now(TimeUnit.MILLISECONDS);
     }
 
-    synchronized List<Candidate> candidates() {
-        return List.copyOf(candidates);
-    }
-
     /**
-     * Completes when the run stops (rule, budget, deadline): every agent's generation is cut by it, synchronously,
-     * before the verdict is built, whichever thread decided the stop.
+     * Completes when round {@code number} ends early (its stopping rule) or the contemplation stops (rule, budget,
+     * deadline, the caller): every generation of the round is cut by it, synchronously, whichever thread decided.
      */
-    Mono<Void> stopSignal() {
-        return stop.asMono();
+    synchronized Mono<Void> roundStop(int number) {
+        RoundLog r = current;
+        return r != null && r.round.number() == number ? r.stop.asMono() : Mono.empty();
     }
 
     synchronized boolean stopped() {
         return stopReason != null;
+    }
+
+    /** Returns whether agents of round {@code number} may still start (not after the rule ended it, or a stop). */
+    synchronized boolean roundOpen(int number) {
+        RoundLog r = current;
+        return !finished && stopReason == null && r != null && r.round.number() == number && !r.ruleSatisfied;
+    }
+
+    /**
+     * Asks the protocol for the next round and opens it; or, when the protocol is done or the deadline or the token
+     * budget leaves no room for the round, decides the stop.
+     */
+    synchronized Next nextRound() {
+        if (finished || stopReason != null) {
+            return new Next(null, List.of());
+        }
+        Optional<Round> asked = deliberation.next(new Deliberation.Progress(conversation,
+                config.voting().answerFormat(), planned, results));
+        if (asked.isEmpty()) {
+            boolean ruleEnded = !rounds.isEmpty() && rounds.get(rounds.size() - 1).ruleSatisfied;
+            return stop(ruleEnded ? StopReason.RULE_SATISFIED : StopReason.ALL_AGENTS_DONE, List.of());
+        }
+        Round round = asked.get();
+        if (round.number() != rounds.size()) {
+            throw new IllegalStateException(deliberation.name() + " numbered round " + rounds.size() + " as "
+                    + round.number());
+        }
+        for (Round.Turn t : round.turns()) {
+            if (!planned.contains(t.agent())) {
+                throw new IllegalStateException(deliberation.name() + " asked agent '" + t.agent().id()
+                        + "', which is not among the agents of this contemplation");
+            }
+        }
+        Duration now = elapsed();
+        if (!rounds.isEmpty()) {
+            long longest = 0;
+            for (RoundLog r : rounds) {
+                longest = Math.max(longest, r.endMillis - r.startMillis);
+            }
+            long left = budget.deadline().toMillis() - now.toMillis();
+            if (longest > left) {
+                return stop(StopReason.DEADLINE, List.of(new ContemplationEvent.RoundSkipped(round.number(),
+                        round.step(), "round " + round.number() + " (" + round.step() + ") would take about "
+                        + longest + " ms as the longest round did, and " + Math.max(0, left) + " ms are left before "
+                        + "the deadline", now)));
+            }
+            if (spent.get() >= budget.maxTotalTokens()) {
+                return stop(StopReason.TOKEN_BUDGET, List.of(new ContemplationEvent.RoundSkipped(round.number(),
+                        round.step(), "the token budget of " + budget.maxTotalTokens() + " is spent", now)));
+            }
+        }
+        current = new RoundLog(round, nowMillis());
+        List<String> ids = new ArrayList<>(round.turns().size());
+        round.turns().forEach(t -> ids.add(t.agent().id()));
+        return new Next(round, List.of(new ContemplationEvent.RoundStarted(round.number(), round.step(), ids, now)));
+    }
+
+    private Next stop(StopReason reason, List<ContemplationEvent> events) {
+        stopReason = reason;
+        return new Next(null, events);
     }
 
     /** An agent's engine call is about to be subscribed: returns the probe that hears how it ends. */
@@ -148,81 +234,83 @@ final class ContemplationRun {
         return p;
     }
 
-    /** Applies one signal and returns the events it causes. */
-    synchronized List<ContemplationEvent> apply(Signal signal) {
-        if (finished || stopReason != null) {
+    /** Applies one signal of round {@code number} and returns the events it causes. */
+    synchronized List<ContemplationEvent> apply(int number, Signal signal) {
+        RoundLog round = current;
+        if (finished || stopReason != null || round == null || round.round.number() != number
+                || round.ruleSatisfied) {
             return List.of();
         }
-        String id = signal.agent().id();
+        Agent agent = signal.agent();
+        String id = agent.id();
         Duration now = elapsed();
         List<ContemplationEvent> events = new ArrayList<>(3);
         if (signal instanceof Signal.Started s) {
-            running.put(id, new Running(nowMillis(), s.meter()));
-            events.add(new ContemplationEvent.AgentStarted(id, config.engineOf(signal.agent()).name(), now));
+            round.running.put(id, new Running(nowMillis(), s.meter()));
+            InferenceEngine engine = config.engineOf(agent);
+            events.add(new ContemplationEvent.AgentStarted(id, engine.name(), engine.model(), number, now));
             return events;
         }
-        Running r = running.remove(id);
+        Running r = round.running.remove(id);
         Duration latency = r == null ? Duration.ZERO : Duration.ofMillis(nowMillis() - r.startMillis());
         TokenUsage agentSpent = r == null ? TokenUsage.ZERO : r.meter().spent();
         Metering metering = r == null ? Metering.EXACT : r.meter().metering();
         if (signal instanceof Signal.Finished f) {
             Candidate c = f.candidate();
-            candidates.add(c);
-            ballots.add(new Ballot(c, f.vote()));
+            round.candidates.add(c);
             Optional<Answer> answer = f.vote().answer();
-            tally = tally.with(f.vote());
-            events.add(new ContemplationEvent.CandidateProduced(id, c.text(), answer, now));
+            events.add(new ContemplationEvent.CandidateProduced(id, c.text(), round.votes() ? answer
+                    : Optional.empty(), now));
+            if (round.votes()) {
+                round.ballots.add(new Ballot(c, f.vote()));
+                round.tally = round.tally.with(f.vote());
+            }
             Instrumentation.Agent p = probeOf(id);
             if (answer.isPresent()) {
                 counted = counted.plus(c.usage());
                 cut(minus(agentSpent, c.usage()), metering); // failed tries before a retry, hedges that lost
-                outcomes.put(id, new AgentOutcome.Answered(id, answer.get(), c.text(), c.usage(), latency));
+                round.outcomes.put(id, new AgentOutcome.Answered(id, answer.get(), c.text(), c.usage(), latency));
                 p.answered(c.usage());
             } else {
                 TokenUsage usage = max(agentSpent, c.usage());
                 cut(usage, metering);
                 NoAnswerException cause = new NoAnswerException(id, c.text().isBlank());
-                outcomes.put(id, new AgentOutcome.Failed(id, cause, Optional.of(c.text()), usage, metering,
+                round.outcomes.put(id, new AgentOutcome.Failed(id, cause, Optional.of(c.text()), usage, metering,
                         latency));
                 events.add(new ContemplationEvent.AgentFailed(id, cause, now));
                 p.failed(cause, usage);
             }
-            events.add(new ContemplationEvent.TallyUpdated(tally, now));
+            if (round.votes()) {
+                events.add(new ContemplationEvent.TallyUpdated(round.tally, now));
+            }
         } else if (signal instanceof Signal.Failed f) {
             cut(agentSpent, metering);
-            outcomes.put(id, new AgentOutcome.Failed(id, f.cause(), f.text(), agentSpent, metering, latency));
+            round.outcomes.put(id, new AgentOutcome.Failed(id, f.cause(), f.text(), agentSpent, metering, latency));
             events.add(new ContemplationEvent.AgentFailed(id, f.cause(), now));
             probeOf(id).failed(f.cause(), agentSpent);
         } else if (signal instanceof Signal.Shed sh) {
             if (r != null && r.meter().ran()) {
                 // refused after it ran (a retry or hedge the opened breaker stopped): a failure that spent tokens
                 cut(agentSpent, metering);
-                outcomes.put(id, new AgentOutcome.Failed(id, sh.cause(), Optional.empty(), agentSpent, metering,
-                        latency));
+                round.outcomes.put(id, new AgentOutcome.Failed(id, sh.cause(), Optional.empty(), agentSpent,
+                        metering, latency));
                 events.add(new ContemplationEvent.AgentFailed(id, sh.cause(), now));
                 probeOf(id).failed(sh.cause(), agentSpent);
             } else {
-                outcomes.put(id, new AgentOutcome.Shed(id, sh.cause()));
+                round.outcomes.put(id, new AgentOutcome.Shed(id, sh.cause()));
                 events.add(new ContemplationEvent.AgentShed(id, sh.cause(), now));
                 probeOf(id).shed(sh.cause());
             }
         }
-        decideStop();
-        if (stopReason != null) {
-            stop.tryEmitEmpty();
+        int remaining = round.round.turns().size() - round.outcomes.size();
+        if (remaining > 0 && round.votes() && rule.shouldStop(round.tally, remaining)) {
+            round.ruleSatisfied = true;
+            round.stop.tryEmitEmpty();
+        } else if (remaining > 0 && spent.get() >= budget.maxTotalTokens()) {
+            stopReason = StopReason.TOKEN_BUDGET;
+            round.stop.tryEmitEmpty();
         }
         return events;
-    }
-
-    private void decideStop() {
-        int remaining = planned.size() - outcomes.size();
-        if (remaining == 0) {
-            stopReason = StopReason.ALL_AGENTS_DONE;
-        } else if (rule.shouldStop(tally, remaining)) {
-            stopReason = StopReason.RULE_SATISFIED;
-        } else if (spent.get() >= budget.maxTotalTokens()) {
-            stopReason = StopReason.TOKEN_BUDGET;
-        }
     }
 
     /**
@@ -241,7 +329,9 @@ final class ContemplationRun {
     private synchronized void tokenBudgetReached() {
         if (!finished && stopReason == null) {
             stopReason = StopReason.TOKEN_BUDGET;
-            stop.tryEmitEmpty();
+            if (current != null) {
+                current.stop.tryEmitEmpty();
+            }
         }
     }
 
@@ -260,62 +350,162 @@ final class ContemplationRun {
                 Math.max(a.outputTokens(), b.outputTokens()));
     }
 
+    /** The signals of round {@code number} ended: closes the round (its stragglers count as cancelled). */
+    synchronized List<ContemplationEvent> endRound(int number) {
+        RoundLog r = current;
+        if (finished || r == null || r.round.number() != number) {
+            return List.of();
+        }
+        List<ContemplationEvent> events = new ArrayList<>();
+        close(r, events);
+        return events;
+    }
+
     /**
-     * Ends the run after the signal stream completed (stop decided, or deadline): marks running agents
-     * cancelled and the rest not started, and emits the final events and the verdict, or the error.
+     * Closes round {@code r}: cuts its running agents (reported cancelled), records one run per turn, updates each
+     * agent's latest outcome and tells the protocol what the round produced.
+     */
+    private void close(RoundLog r, List<ContemplationEvent> events) {
+        r.stop.tryEmitEmpty();
+        Duration now = elapsed();
+        r.endMillis = nowMillis();
+        for (Round.Turn t : r.round.turns()) {
+            String id = t.agent().id();
+            AgentOutcome o = r.outcomes.get(id);
+            if (o == null) {
+                Running running = r.running.get(id);
+                if (running != null) {
+                    TokenUsage usage = running.meter().spent();
+                    cut(usage, running.meter().metering());
+                    o = new AgentOutcome.Cancelled(id, running.meter().deltas(), usage, running.meter().metering(),
+                            Duration.ofMillis(r.endMillis - running.startMillis()));
+                    events.add(new ContemplationEvent.AgentCancelled(id, now));
+                    probeOf(id).cancelled(running.meter().deltas(), usage);
+                } else {
+                    o = new AgentOutcome.NotStarted(id);
+                }
+            }
+            InferenceEngine engine = config.engineOf(t.agent());
+            runs.add(new AgentRun(id, r.round.number(), r.round.step(), engine.name(), engine.model(), o));
+            if (r.votes() || !latest.containsKey(id)) {
+                latest.put(id, o);
+            }
+        }
+        r.running.clear();
+        rounds.add(r);
+        current = null;
+        Tally standing = Tally.of(standing().stream().map(Ballot::vote).toList());
+        boolean unanimous = r.votes() && r.tally.answered() == r.round.turns().size()
+                && r.tally.distinctAnswers() == 1;
+        results.add(new RoundResult(r.round.number(), r.round.step(), r.candidates, leader(standing), unanimous,
+                r.ruleSatisfied));
+    }
+
+    /**
+     * Returns the ballots that stand after the closed rounds, in the order they were cast: each round that votes
+     * updates each of its agents' ballots (an answer replaces an earlier ballot; a ballot without an answer only
+     * fills a gap), and a round that replaces votes clears the earlier ones once it has an answer.
+     */
+    private List<Ballot> standing() {
+        Map<String, Ballot> standing = new LinkedHashMap<>();
+        for (RoundLog r : rounds) {
+            if (!r.votes()) {
+                continue;
+            }
+            if (r.round.votes() == Round.Votes.REPLACE && r.ballots.stream().anyMatch(Ballot::answered)) {
+                standing.clear();
+            }
+            for (Ballot b : r.ballots) {
+                if (b.answered() || !standing.containsKey(b.agentId())) {
+                    standing.remove(b.agentId());
+                    standing.put(b.agentId(), b);
+                }
+            }
+        }
+        return new ArrayList<>(standing.values());
+    }
+
+    /** Returns the candidate that stands for the vote's leading answer over {@code tally}, if any. */
+    private Optional<Candidate> leader(Tally tally) {
+        List<Ballot> ballots = inTeamOrder(standing());
+        Decision d = counter.decide(ballots, tally);
+        if (d.answer().isEmpty()) {
+            return Optional.empty();
+        }
+        String key = d.answer().get().key();
+        Candidate first = null;
+        for (Ballot b : ballots) {
+            if (b.vote().answer().filter(a -> a.key().equals(key)).isPresent()) {
+                if (b.candidate().text().equals(d.text())) {
+                    return Optional.of(b.candidate());
+                }
+                first = first == null ? b.candidate() : first;
+            }
+        }
+        return Optional.ofNullable(first);
+    }
+
+    private static List<Ballot> inTeamOrder(List<Ballot> ballots) {
+        List<Ballot> sorted = new ArrayList<>(ballots);
+        sorted.sort(Comparator.comparingInt(b -> b.candidate().agent().ordinal()));
+        return sorted;
+    }
+
+    /**
+     * Ends the run after the signal stream completed (stop decided, or deadline): closes the round under way (its
+     * running agents cancelled) and emits the final events and the verdict, or the error.
      */
     synchronized Flux<ContemplationEvent> finish() {
         finished = true;
-        stop.tryEmitEmpty();
+        List<ContemplationEvent> events = new ArrayList<>();
+        if (current != null) {
+            close(current, events);
+        }
         Duration now = elapsed();
         StopReason reason = stopReason != null ? stopReason : StopReason.DEADLINE;
-        List<ContemplationEvent> events = new ArrayList<>();
         List<AgentOutcome> ordered = new ArrayList<>(planned.size());
         for (Agent a : planned) {
-            AgentOutcome o = outcomes.get(a.id());
-            if (o == null) {
-                Running r = running.get(a.id());
-                if (r != null) {
-                    TokenUsage usage = r.meter().spent();
-                    cut(usage, r.meter().metering());
-                    o = new AgentOutcome.Cancelled(a.id(), r.meter().deltas(), usage, r.meter().metering(),
-                            Duration.ofMillis(nowMillis() - r.startMillis()));
-                    events.add(new ContemplationEvent.AgentCancelled(a.id(), now));
-                } else {
-                    o = new AgentOutcome.NotStarted(a.id());
-                }
-            }
-            ordered.add(o);
+            AgentOutcome o = latest.get(a.id());
+            ordered.add(o != null ? o : new AgentOutcome.NotStarted(a.id()));
         }
         endAgents();
-        running.clear();
+        List<Ballot> standing = standing();
+        long votingRounds = rounds.stream().filter(RoundLog::votes).count();
+        // one round's tally is kept as it grew; across rounds, the standing ballots are counted again
+        Tally tally = votingRounds == 1 ? rounds.stream().filter(RoundLog::votes).findFirst().orElseThrow().tally
+                : Tally.of(standing.stream().map(Ballot::vote).toList());
         probe.stopped(reason, tally.samples());
         events.add(new ContemplationEvent.Stopped(reason, now));
-        List<Ballot> inTeamOrder = new ArrayList<>(ballots);
-        inTeamOrder.sort(Comparator.comparingInt(b -> b.candidate().agent().ordinal()));
+        List<Ballot> inTeamOrder = inTeamOrder(standing);
         Decision vote = counter.decide(inTeamOrder, tally);
         if (vote.answer().isEmpty()) {
             return Flux.fromIterable(events).concatWith(Flux.error(noVerdict(reason, ordered)));
         }
         Ballots cast = new Ballots(conversation, inTeamOrder, tally, vote);
         Map<String, TokenUsage> byEngine = new LinkedHashMap<>();
-        for (int i = 0; i < planned.size(); i++) {
-            byEngine.merge(config.engineOf(planned.get(i)).name(), ordered.get(i).usage(), TokenUsage::plus);
+        for (AgentRun run : runs) {
+            byEngine.merge(run.engine(), run.outcome().usage(), TokenUsage::plus);
         }
         TokenAccount agentTokens = new TokenAccount(counted, cut, TokenUsage.ZERO, estimated, byEngine);
-        Aggregation.VerdictFactory verdicts = (decision, aggregationTokens, elapsed) -> new Verdict(
-                conversation.question(), mode, decision.answer().orElseThrow(), decision.text(), decision.share(),
-                reason.complete(), reason, rule.name(), ordered, tally, decision.provenance(),
-                agentTokens.withAggregation(aggregationTokens), elapsed);
+        List<AgentRun> allRuns = List.copyOf(runs);
+        Aggregation.VerdictFactory verdicts = (decision, aggregationTokens, elapsed) -> {
+            TokenAccount tokens = agentTokens;
+            for (Map.Entry<String, TokenUsage> e : aggregationTokens.entrySet()) {
+                tokens = tokens.withAggregation(e.getKey(), e.getValue());
+            }
+            return new Verdict(conversation.question(), mode, decision.answer().orElseThrow(), decision.text(),
+                    decision.share(), reason.complete(), reason, rule.name(), ordered, tally, decision.provenance(),
+                    tokens, elapsed, allRuns);
+        };
         if (aggregator == Aggregator.vote()) {
-            events.add(new ContemplationEvent.VerdictReady(verdicts.verdict(vote, TokenUsage.ZERO, now)));
+            events.add(new ContemplationEvent.VerdictReady(verdicts.verdict(vote, Map.of(), now)));
             return Flux.fromIterable(events);
         }
         if (cast.answered().size() < 2) {
             probe.fallback(aggregator.name(), Instrumentation.Fallback.SINGLE_CANDIDATE, null);
             Decision alone = vote.withFallback("only one answered candidate: nothing for " + aggregator.name()
                     + " to compare");
-            events.add(new ContemplationEvent.VerdictReady(verdicts.verdict(alone, TokenUsage.ZERO, now)));
+            events.add(new ContemplationEvent.VerdictReady(verdicts.verdict(alone, Map.of(), now)));
             return Flux.fromIterable(events);
         }
         Aggregation aggregation = new Aggregation(config.engine(), clock, this::elapsed, budget,
@@ -329,12 +519,13 @@ final class ContemplationRun {
         return p == null ? Instrumentation.Agent.NONE : p;
     }
 
-    /** Reports every agent still subscribed as cancelled, with the deltas it streamed if it was seen running. */
+    /** Reports every agent still subscribed (its round already closed, or none seen running) as cancelled. */
     private void endAgents() {
+        RoundLog r = current;
         for (Map.Entry<String, Instrumentation.Agent> e : probes.entrySet()) {
-            Running r = running.get(e.getKey());
-            e.getValue().cancelled(r == null ? 0 : r.meter().deltas(),
-                    r == null ? TokenUsage.ZERO : r.meter().spent());
+            Running running = r == null ? null : r.running.get(e.getKey());
+            e.getValue().cancelled(running == null ? 0 : running.meter().deltas(),
+                    running == null ? TokenUsage.ZERO : running.meter().spent());
         }
         probes.clear();
     }
@@ -365,11 +556,15 @@ final class ContemplationRun {
     /** The subscriber cancelled the contemplation: agents still subscribed count as cancelled. */
     synchronized void cancelled() {
         finished = true;
-        stop.tryEmitEmpty();
+        if (current != null) {
+            current.stop.tryEmitEmpty();
+        }
         if (!ended) {
             ended = true;
             endAgents();
-            running.clear();
+            if (current != null) {
+                current.running.clear();
+            }
             probe.cancelled(elapsed());
         }
     }

@@ -4,9 +4,12 @@ import dev.contemplate.agents.Agent;
 import dev.contemplate.agents.Candidate;
 import dev.contemplate.agents.Conversation;
 import dev.contemplate.agents.Deliberation;
+import dev.contemplate.agents.Round;
 import dev.contemplate.aggregation.Aggregator;
+import dev.contemplate.aggregation.Answer;
 import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.aggregation.StoppingRules;
+import dev.contemplate.aggregation.Vote;
 import dev.contemplate.aggregation.Voting;
 import dev.contemplate.inference.Generation;
 import dev.contemplate.inference.GenerationEvent;
@@ -34,10 +37,12 @@ import reactor.core.scheduler.Scheduler;
 /**
  * The reactive pipeline of one contemplation. Not part of the public API: use {@code Contemplator}.
  *
- * <p>Shape: waves of agents ({@code concatMap} over waves, {@code flatMap} within one) emit signals; each signal
- * updates the {@link ContemplationRun}; {@code takeUntil} ends the stream once the run decides to stop and
- * {@code take(deadline)} ends it at the deadline. Ending the stream cancels every running agent's engine
- * subscription synchronously; the run then reports cancellations and the verdict.
+ * <p>Shape: rounds run one after the other, each planned by the protocol when the one before closed; within a round,
+ * waves of agents ({@code concatMap} over waves, {@code flatMap} within one) emit signals; each signal updates the
+ * {@link ContemplationRun}. The stopping rule ends a round (its stragglers cut through the round's stop signal);
+ * {@code takeUntil} ends the stream once the run decides to stop and {@code take(deadline)} ends it at the deadline.
+ * Ending the stream cancels every running agent's engine subscription synchronously; the run then reports
+ * cancellations and the verdict.
  */
 public final class Orchestration {
 
@@ -88,24 +93,11 @@ public final class Orchestration {
         return Flux.deferContextual(subscriberContext -> {
             List<Agent> planned = plan(config.agents(), mode, budget);
             StoppingRule rule = mode == Mode.FAST ? StoppingRules.fixed() : config.rule();
-            ContemplationRun run = new ContemplationRun(conversation, mode, planned, config, rule, budget,
-                    subscriberContext);
-            Flux<Signal> signals;
-            if (mode == Mode.CONTEMPLATE && config.scheduling() instanceof Scheduling.Staggered st) {
-                // the leader's first token (or its end) releases the followers; so does the lead time
-                Sinks.Empty<Void> leaderStarted = Sinks.empty();
-                Mono<Void> release = Mono.firstWithSignal(
-                        Mono.delay(st.lead(), config.clock()).then(), leaderStarted.asMono());
-                signals = Flux.fromIterable(planned).flatMap(agent -> agent == planned.get(0)
-                        ? runAgent(config, run, agent, () -> leaderStarted.tryEmitEmpty())
-                        : release.thenMany(runAgent(config, run, agent, NO_HOOK)), planned.size());
-            } else {
-                signals = Flux.fromIterable(waves(planned, mode, config.scheduling()))
-                        .concatMap(wave -> Flux.fromIterable(wave)
-                                .flatMap(agent -> runAgent(config, run, agent, NO_HOOK), wave.size()), 1);
-            }
-            return signals
-                    .map(run::apply)
+            // FAST mode asks one agent once
+            Deliberation deliberation = mode == Mode.FAST ? Deliberation.independent() : config.deliberation();
+            ContemplationRun run = new ContemplationRun(conversation, mode, planned, config, deliberation, rule,
+                    budget, subscriberContext);
+            return rounds(config, run, mode)
                     .takeUntil(events -> run.stopped())
                     .take(budget.deadline(), config.clock())
                     .concatMapIterable(events -> events)
@@ -122,6 +114,49 @@ public final class Orchestration {
         });
     }
 
+    /**
+     * Returns the events of the rounds from the next one on: the protocol plans a round, its turns run, the round
+     * closes, and the next is planned, until the protocol is done or the run stops.
+     */
+    private static Flux<List<ContemplationEvent>> rounds(Config config, ContemplationRun run, Mode mode) {
+        return Flux.defer(() -> {
+            ContemplationRun.Next next = run.nextRound();
+            Round round = next.round();
+            Flux<List<ContemplationEvent>> head = Flux.just(next.events());
+            if (round == null) {
+                return head;
+            }
+            int number = round.number();
+            return head
+                    .concatWith(turns(config, run, mode, round).map(signal -> run.apply(number, signal)))
+                    .concatWith(Flux.defer(() -> Flux.just(run.endRound(number))))
+                    .concatWith(rounds(config, run, mode));
+        });
+    }
+
+    /**
+     * Returns the signals of one round's turns: the first round follows the contemplator's scheduling (all at once,
+     * staggered, waves; AUTO mode's growing waves); later rounds start all their turns at once.
+     */
+    private static Flux<Signal> turns(Config config, ContemplationRun run, Mode mode, Round round) {
+        List<Round.Turn> turns = round.turns();
+        if (round.number() > 0) {
+            return Flux.fromIterable(turns).flatMap(t -> runAgent(config, run, round, t, NO_HOOK), turns.size());
+        }
+        if (mode == Mode.CONTEMPLATE && config.scheduling() instanceof Scheduling.Staggered st) {
+            // the leader's first token (or its end) releases the followers; so does the lead time
+            Sinks.Empty<Void> leaderStarted = Sinks.empty();
+            Mono<Void> release = Mono.firstWithSignal(
+                    Mono.delay(st.lead(), config.clock()).then(), leaderStarted.asMono());
+            return Flux.fromIterable(turns).flatMap(t -> t == turns.get(0)
+                    ? runAgent(config, run, round, t, () -> leaderStarted.tryEmitEmpty())
+                    : release.thenMany(runAgent(config, run, round, t, NO_HOOK)), turns.size());
+        }
+        return Flux.fromIterable(waves(turns, mode, config.scheduling()))
+                .concatMap(wave -> Flux.fromIterable(wave)
+                        .flatMap(t -> runAgent(config, run, round, t, NO_HOOK), wave.size()), 1);
+    }
+
     private static final Runnable NO_HOOK = () -> { };
 
     static List<Agent> plan(List<Agent> team, Mode mode, Budget budget) {
@@ -129,8 +164,8 @@ public final class Orchestration {
         return team.subList(0, n);
     }
 
-    static List<List<Agent>> waves(List<Agent> planned, Mode mode, Scheduling scheduling) {
-        List<List<Agent>> waves = new ArrayList<>();
+    static <T> List<List<T>> waves(List<T> planned, Mode mode, Scheduling scheduling) {
+        List<List<T>> waves = new ArrayList<>();
         if (mode == Mode.FAST || (mode == Mode.CONTEMPLATE && !(scheduling instanceof Scheduling.Waves))) {
             waves.add(planned);
             return waves;
@@ -152,14 +187,15 @@ public final class Orchestration {
                 : request;
     }
 
-    private static Flux<Signal> runAgent(Config config, ContemplationRun run, Agent agent, Runnable onFirstToken) {
+    private static Flux<Signal> runAgent(Config config, ContemplationRun run, Round round, Round.Turn turn,
+            Runnable onFirstToken) {
         return Flux.defer(() -> {
-            if (run.stopped()) {
-                return Flux.empty(); // a later wave after a stop (e.g. the token budget ran out while streaming)
+            if (!run.roundOpen(round.number())) {
+                return Flux.empty(); // a later wave after a stop (the rule, or the token budget ran out)
             }
+            Agent agent = turn.agent();
             InferenceEngine engine = config.engineOf(agent);
-            GenerationRequest request = withoutUnsupportedSeed(engine, config.deliberation().request(agent,
-                    run.conversation(), config.voting().answerFormat(), run.candidates()));
+            GenerationRequest request = withoutUnsupportedSeed(engine, turn.request());
             long start = run.nowMillis();
             AgentMeter meter = new AgentMeter(request, run::spent);
             Instrumentation.Agent probe = run.agentSubscribed(agent);
@@ -183,14 +219,18 @@ public final class Orchestration {
                     .flatMap(g -> {
                         Candidate c = new Candidate(agent, g.text(), g.finishReason(), g.usage(),
                                 Duration.ofMillis(run.nowMillis() - start), g.logprobs());
-                        return run.counter().cast(c)
-                                .<Signal>map(vote -> new Signal.Finished(agent, c, vote))
+                        // a text that is not a vote (a critique) finishes with the round's step as its answer
+                        Mono<Vote> vote = round.votes() == Round.Votes.NONE
+                                ? Mono.just(new Vote(agent.id(), agent.ordinal(), Optional.of(Answer.of(round.step()))))
+                                : run.counter().cast(c);
+                        return vote
+                                .<Signal>map(v -> new Signal.Finished(agent, c, v))
                                 .onErrorResume(e -> Mono.just(new Signal.Failed(agent, e, Optional.of(c.text()))));
                     })
                     .onErrorResume(e -> Mono.just(Guarding.isRefusal(e) ? new Signal.Shed(agent, e)
                             : new Signal.Failed(agent, e, Optional.empty())))
                     // once the run stops, the generation is cancelled right there, not later by an operator's drain
-                    .takeUntilOther(run.stopSignal());
+                    .takeUntilOther(run.roundStop(round.number()));
             return Flux.concat(Mono.just(new Signal.Started(agent, meter)), result);
         });
     }

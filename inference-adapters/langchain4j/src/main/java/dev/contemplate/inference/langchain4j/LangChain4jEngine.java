@@ -105,6 +105,7 @@ public final class LangChain4jEngine implements InferenceEngine {
     public static final String DEFAULT_NAME = "langchain4j";
 
     private final String name;
+    private final String modelName;
     private final @Nullable ChatModel chatModel;
     private final @Nullable StreamingChatModel streamingModel;
     private final RequestMapper requests;
@@ -120,6 +121,8 @@ public final class LangChain4jEngine implements InferenceEngine {
         this.chatModel = b.chatModel;
         this.streamingModel = b.streamingModel;
         ChatRequestParameters defaults = b.modelDefaults();
+        this.modelName = defaults != null && defaults.modelName() != null && !defaults.modelName().isBlank()
+                ? defaults.modelName() : name;
         boolean openAiDefaults = RequestMapper.isOpenAiParameters(defaults);
 
         SeedSupport seedSupport = b.seedSupport == SeedSupport.DETECT
@@ -170,6 +173,15 @@ public final class LangChain4jEngine implements InferenceEngine {
      */
     public static Builder builder(StreamingChatModel model) {
         return new Builder(null, Objects.requireNonNull(model, "model"));
+    }
+
+    /**
+     * Returns the model's name as its LangChain4j model's default request parameters give it (for example the
+     * {@code modelName} of an OpenAI model), or the engine's name when they give none.
+     */
+    @Override
+    public String model() {
+        return modelName;
     }
 
     /** Returns the engine's name, as set with {@link Builder#name(String)}. */

@@ -64,6 +64,7 @@ import reactor.core.scheduler.Schedulers;
 public final class OnnxEngine implements InferenceEngine {
 
     private final String name;
+    private final String modelName;
     private final ModelConfig config;
     private final int contextLength;
     private final int maxRows;
@@ -77,6 +78,7 @@ public final class OnnxEngine implements InferenceEngine {
 
     private OnnxEngine(Builder b, OrtModel model) {
         this.name = b.name;
+        this.modelName = b.modelName != null ? b.modelName : lastSegment(b.modelSource);
         this.config = model.config();
         this.contextLength = b.contextLength > 0 ? b.contextLength : config.maxContext();
         this.maxRows = b.maxBatchRows;
@@ -124,6 +126,17 @@ public final class OnnxEngine implements InferenceEngine {
     @Override
     public String name() {
         return name;
+    }
+
+    /** Returns the model's name: as set with {@link Builder#modelName}, or the model file's name. */
+    @Override
+    public String model() {
+        return modelName;
+    }
+
+    private static String lastSegment(String source) {
+        int slash = Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\'));
+        return source.substring(slash + 1);
     }
 
     @Override
@@ -314,6 +327,7 @@ public final class OnnxEngine implements InferenceEngine {
         private @Nullable Tokenizer tokenizer;
         private PromptTemplate promptTemplate = PromptTemplate.plain();
         private String name = "onnx";
+        private @Nullable String modelName;
         private int maxBatchRows = 32;
         private int admissionQueueCapacity = 1024;
         private int contextLength;
@@ -358,6 +372,20 @@ public final class OnnxEngine implements InferenceEngine {
             this.modelBytes = bytes;
             this.modelPath = null;
             this.modelSource = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Sets the model's name for reports ({@link OnnxEngine#model()}; default: the model file's name, or the last
+         * part of the source given with the model's bytes).
+         *
+         * @throws IllegalArgumentException if {@code value} is blank
+         */
+        public Builder modelName(String value) {
+            if (Objects.requireNonNull(value, "modelName").isBlank()) {
+                throw new IllegalArgumentException("modelName must not be blank");
+            }
+            this.modelName = value;
             return this;
         }
 

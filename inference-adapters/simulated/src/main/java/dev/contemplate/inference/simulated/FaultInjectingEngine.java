@@ -207,6 +207,12 @@ public final class FaultInjectingEngine implements InferenceEngine {
         return name;
     }
 
+    /** Returns the wrapped engine's model. */
+    @Override
+    public String model() {
+        return inner.model();
+    }
+
     /** Returns the inner engine's capabilities. */
     @Override
     public EngineCapabilities capabilities() {

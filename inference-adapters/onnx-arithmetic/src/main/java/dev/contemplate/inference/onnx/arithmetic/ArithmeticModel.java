@@ -36,6 +36,9 @@ public final class ArithmeticModel {
 
     private static final String BASE = "dev/contemplate/inference/onnx/arithmetic/";
     private static final String MODEL = BASE + "model.onnx";
+
+    /** The model's name in reports: the demo model, 64 wide. */
+    public static final String MODEL_NAME = "contemplate-arithmetic-64";
     private static final String VOCAB = BASE + "vocab.json";
     private static final String CONFIG = BASE + "model.json";
 
@@ -125,6 +128,7 @@ public final class ArithmeticModel {
     public static OnnxEngine.Builder engineBuilder() {
         return OnnxEngine.builder()
                 .name("arithmetic")
+                .modelName(MODEL_NAME)
                 .model(resource(MODEL), "classpath:" + MODEL)
                 .config(config())
                 .tokenizer(tokenizer())

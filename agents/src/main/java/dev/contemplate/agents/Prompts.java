@@ -1,6 +1,5 @@
-package dev.contemplate.aggregation.internal;
+package dev.contemplate.agents;
 
-import dev.contemplate.agents.Conversation;
 import dev.contemplate.inference.Message;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,8 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The parts of the judge, synthesis and rating prompts that carry untrusted text: the conversation, the question and
- * the candidates, each wrapped in a tag with a nonce, with any look-alike tag inside the text neutralised.
+ * The parts of prompts that carry untrusted text, for deliberation protocols and aggregators (the built-in ones and
+ * yours): the conversation, the question, the candidates and critiques, each wrapped in a tag with a nonce, with any
+ * look-alike tag inside the text neutralised. Another agent's answer is untrusted too: it may quote the question, a
+ * web page or an attacker's text.
  *
  * <p>Layout of a data piece ({@code N} is the nonce, the same for every piece of one request):
  * <pre>
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
  * a text cannot contain the nonce of the request it is part of (it would have to contain its own hash), while the
  * same inputs give the same request (reproducible runs, prompt caching). Inside the text, every {@code <} that opens
  * something that looks like one of the tags ({@code <candidate}, {@code </candidate}, {@code <question},
- * {@code <message}, with any case and spacing) becomes {@code &lt;}, and any occurrence of the nonce becomes
+ * {@code <message}, {@code <critique}, with any case and spacing) becomes {@code &lt;}, and any occurrence of the nonce becomes
  * {@code [nonce]}, so a candidate can neither close its own piece nor open another.
  */
 public final class Prompts {
@@ -64,7 +65,7 @@ public final class Prompts {
     /** The characters kept from the end of a candidate longer than {@value #CANDIDATE_CHARS}. */
     public static final int CANDIDATE_TAIL_CHARS = CANDIDATE_CHARS - CANDIDATE_HEAD_CHARS;
 
-    private static final Pattern TAG = Pattern.compile("<(\\s*/?\\s*)(candidate|question|message)",
+    private static final Pattern TAG = Pattern.compile("<(\\s*/?\\s*)(candidate|question|message|critique)",
             Pattern.CASE_INSENSITIVE);
 
     private Prompts() {

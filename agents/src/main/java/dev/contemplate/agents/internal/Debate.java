@@ -1,0 +1,61 @@
+package dev.contemplate.agents.internal;
+
+import dev.contemplate.agents.Agent;
+import dev.contemplate.agents.Candidate;
+import dev.contemplate.agents.Deliberation;
+import dev.contemplate.agents.Round;
+import dev.contemplate.agents.RoundResult;
+import dev.contemplate.inference.Message;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Multi-agent debate: after the first answers, each round shows every agent the others' answers of the round before
+ * (its own answer as its earlier assistant turn) and asks for an updated answer. Ends after {@code rounds} debate
+ * rounds, once a round is unanimous, once the stopping rule ends a round, or when fewer than two texts are left to
+ * debate. Not part of the public API: use {@link Deliberation#debate(int)}.
+ */
+public final class Debate implements Deliberation {
+
+    private final int rounds;
+
+    /** Returns a debate of up to {@code rounds} rounds after the first answers (validated by the caller). */
+    public Debate(int rounds) {
+        this.rounds = rounds;
+    }
+
+    @Override
+    public String name() {
+        return "debate:" + rounds;
+    }
+
+    @Override
+    public Optional<Round> next(Progress progress) {
+        Optional<RoundResult> last = progress.last();
+        if (last.isEmpty()) {
+            return Optional.of(progress.firstAnswers());
+        }
+        RoundResult r = last.get();
+        if (r.number() >= rounds || r.unanimous() || r.ruleSatisfied() || r.candidates().size() < 2) {
+            return Optional.empty();
+        }
+        List<Round.Turn> turns = new ArrayList<>(progress.team().size());
+        for (Agent agent : progress.team()) {
+            Optional<Candidate> own = r.candidateOf(agent.id());
+            List<String> others = new ArrayList<>();
+            for (Candidate c : r.candidates()) {
+                if (!c.agent().id().equals(agent.id())) {
+                    others.add(c.text());
+                }
+            }
+            List<Message> messages = new ArrayList<>(2);
+            own.ifPresent(c -> messages.add(Message.assistant(c.text())));
+            messages.add(Message.user(RoundPrompts.debate(progress.conversation(), others,
+                    progress.answerFormat())));
+            turns.add(new Round.Turn(agent, agent.followUp(progress.conversation(), progress.answerFormat(),
+                    messages)));
+        }
+        return Optional.of(new Round(progress.nextNumber(), "debate", turns, Round.Votes.UPDATE));
+    }
+}
