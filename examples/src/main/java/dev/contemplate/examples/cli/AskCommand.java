@@ -1,10 +1,12 @@
 package dev.contemplate.examples.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.contemplate.agents.Agent;
 import dev.contemplate.agents.Team;
 import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.orchestrator.AgentOutcome;
+import dev.contemplate.orchestrator.AgentRun;
 import dev.contemplate.orchestrator.AllAgentsFailedException;
 import dev.contemplate.orchestrator.Budget;
 import dev.contemplate.orchestrator.ContemplationException;
@@ -15,6 +17,7 @@ import dev.contemplate.orchestrator.TokenAccount;
 import dev.contemplate.orchestrator.Verdict;
 import dev.contemplate.research.bench.RunOutcome;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -107,6 +110,7 @@ final class AskCommand implements Callable<Integer> {
                     + "); use bench to compare rules");
         }
         EngineOptions.Config config = engineOptions.resolve(parent.env());
+        RunOptions.checkProtocol(settings, config);
         String text = EngineSetup.readQuestion(config, question)
                 .orElseThrow(() -> CliException.usage(EngineSetup.unreadable(question)));
 
@@ -122,6 +126,7 @@ final class AskCommand implements Callable<Integer> {
                     .team(team)
                     .voting(setup.voting(settings))
                     .aggregator(settings.aggregator())
+                    .deliberation(settings.protocol())
                     .stoppingRule(settings.rule())
                     .scheduling(settings.scheduling())
                     .mode(settings.mode())
@@ -150,8 +155,10 @@ final class AskCommand implements Callable<Integer> {
 
     /** Returns what the live view says runs: {@code 8 agents, contemplate mode, rule beta:0.95, budget 60 s}. */
     static String title(int agents, RunOptions.Settings settings) {
+        String protocol = settings.protocol().name();
         return agents + (agents == 1 ? " agent, " : " agents, ") + settings.mode().name().toLowerCase(Locale.ROOT)
-                + " mode, rule " + settings.rule().name() + ", budget " + Durations.format(settings.budget());
+                + " mode, " + (protocol.equals("independent") ? "" : protocol + ", ") + "rule "
+                + settings.rule().name() + ", budget " + Durations.format(settings.budget());
     }
 
     /** Returns the one-line cause of a contemplation without a verdict. */
@@ -235,6 +242,7 @@ final class AskCommand implements Callable<Integer> {
         o.put("clock", setup.clockName());
         o.put("mode", v.mode().name().toLowerCase(Locale.ROOT));
         o.put("stoppingRule", v.stoppingRule());
+        o.put("protocol", settings.protocol().name());
         o.put("extractor", RunOptions.extractorName(settings.extractor()));
         o.put("vote", settings.voting().name());
         ObjectNode decided = o.putObject("decidedBy");
@@ -263,6 +271,7 @@ final class AskCommand implements Callable<Integer> {
         o.put("unanswered", v.tally().unanswered());
         o.put("latencyMs", v.elapsed().toMillis());
         Json.tokens(o.putObject("tokens"), v.tokens());
+        rounds(o.putArray("rounds"), v);
         Map<String, Agent> byId = team.agents().stream().collect(Collectors.toMap(Agent::id, a -> a));
         var list = o.putArray("agentOutcomes");
         for (AgentOutcome a : v.agents()) {
@@ -300,6 +309,56 @@ final class AskCommand implements Callable<Integer> {
         return o;
     }
 
+    /**
+     * Writes one object per round: its number, step and runs (each agent's engine, model, status, answer, tokens and
+     * latency in that round).
+     */
+    static void rounds(ArrayNode array, Verdict v) {
+        ObjectNode round = null;
+        for (AgentRun r : v.runs()) {
+            if (round == null || round.get("round").asInt() != r.round()) {
+                round = array.addObject();
+                round.put("round", r.round());
+                round.put("step", r.step());
+                round.putArray("runs");
+            }
+            ObjectNode n = ((ArrayNode) round.get("runs")).addObject();
+            n.put("id", r.agentId());
+            n.put("engine", r.engine());
+            n.put("model", r.model());
+            n.put("status", r.outcome().status().name());
+            if (r.outcome() instanceof AgentOutcome.Answered a) {
+                n.put("answer", a.answer().key());
+            } else {
+                n.putNull("answer");
+            }
+            Json.tokens(n.putObject("tokens"), r.outcome().usage());
+            n.put("latencyMs", r.outcome().latency().toMillis());
+        }
+    }
+
+    /** Returns the protocol line: {@code debate:2, 2 rounds (answer, debate), 6 calls}; empty for one round. */
+    static String protocolLine(Verdict v, RunOptions.Settings settings) {
+        if (v.rounds() <= 1 && settings.protocol().name().equals("independent")) {
+            return "";
+        }
+        List<String> steps = new ArrayList<>();
+        int last = -1;
+        long calls = 0;
+        for (AgentRun r : v.runs()) {
+            if (r.round() != last) {
+                steps.add(r.step());
+                last = r.round();
+            }
+            if (r.outcome().status() != AgentOutcome.Status.NOT_STARTED
+                    && r.outcome().status() != AgentOutcome.Status.SHED) {
+                calls++;
+            }
+        }
+        return settings.protocol().name() + ", " + v.rounds() + (v.rounds() == 1 ? " round (" : " rounds (")
+                + String.join(", ", steps) + "), " + calls + (calls == 1 ? " agent call" : " agent calls");
+    }
+
     static String human(Verdict v, String question, String text, EngineSetup setup, RunOptions.Settings settings,
             Agreement agreement) {
         StringBuilder b = new StringBuilder();
@@ -323,6 +382,10 @@ final class AskCommand implements Callable<Integer> {
         line(b, "Confidence", String.format(Locale.ROOT, "%.0f%% (%d of %d votes)", 100 * v.confidence(),
                 v.tally().leaderCount(), answered) + (agreement.low() && !agreement.abstained()
                         ? "; " + agreement.describe(v) : ""));
+        String protocol = protocolLine(v, settings);
+        if (!protocol.isEmpty()) {
+            line(b, "Protocol", protocol);
+        }
         line(b, "Status", (v.complete() ? "complete" : "incomplete") + ", " + stopReason(v) + " ("
                 + v.mode().name().toLowerCase(Locale.ROOT) + " mode, rule " + v.stoppingRule() + ")");
         line(b, "Agents", v.started() + " started, " + v.count(AgentOutcome.Status.FINISHED) + " finished, "

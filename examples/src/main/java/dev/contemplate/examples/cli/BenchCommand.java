@@ -123,6 +123,7 @@ final class BenchCommand implements Callable<Integer> {
             throw CliException.usage("--limit must be at least 1 but was " + limit);
         }
         EngineOptions.Config config = engineOptions.resolve(parent.env());
+        RunOptions.checkProtocol(settings, config);
         if (outDir != null) {
             prepare(outDir);
         }
@@ -218,6 +219,7 @@ final class BenchCommand implements Callable<Integer> {
                 .team(setup.team(agents, seed))
                 .voting(setup.voting(settings))
                 .aggregator(settings.aggregator())
+                .deliberation(settings.protocol())
                 .stoppingRule(rule)
                 .scheduling(settings.scheduling())
                 .mode(settings.mode())

@@ -39,7 +39,8 @@ final class BenchOutput {
                 settings.mode().name().toLowerCase(Locale.ROOT), ruleNames(settings), result.agentCounts(),
                 config.team(),
                 RunOptions.extractorName(settings.extractor()) + " (vote " + settings.voting().name() + ", last step "
-                        + settings.aggregator().name() + ")", settings.budget().toMillis(), setup.temperature(),
+                        + settings.aggregator().name() + ", protocol " + settings.protocol().name() + ")",
+                settings.budget().toMillis(), setup.temperature(),
                 setup.maxTokens(), baseline(setup) + ", run once and shared by every rule", rows(result));
     }
 
@@ -79,6 +80,7 @@ final class BenchOutput {
         o.put("extractor", RunOptions.extractorName(settings.extractor()));
         o.put("vote", settings.voting().name());
         o.put("aggregator", settings.aggregator().name());
+        o.put("protocol", settings.protocol().name());
         o.put("budgetMs", settings.budget().toMillis());
         o.put("seed", settings.seed());
         o.put("temperature", setup.temperature());
@@ -105,6 +107,7 @@ final class BenchOutput {
             n.put("latencyRatio", round(c.latencyRatio()));
             n.put("meanSamples", round(c.meanSamples()));
             n.put("meanSamplesCompleted", round(c.meanSamplesCompleted()));
+            n.put("meanCalls", round(c.meanCalls()));
             ObjectNode tokens = n.putObject("tokens");
             tokens.put("input", c.tokens().inputTokens());
             tokens.put("output", c.tokens().outputTokens());
@@ -139,6 +142,7 @@ final class BenchOutput {
         b.append("Settings ").append(settings.mode().name().toLowerCase(Locale.ROOT)).append(" mode, ")
                 .append(rules.size() == 1 ? "rule " : "rules ").append(String.join(", ", rules))
                 .append(", extractor ").append(settings.extractor())
+                .append(", protocol ").append(settings.protocol().name())
                 .append(", budget ").append(Durations.format(settings.budget())).append(", seed ")
                 .append(settings.seed()).append('\n');
         List<String> personas = setup.personas().stream().map(p -> p.name()).toList();
@@ -154,15 +158,15 @@ final class BenchOutput {
             if (rules.size() > 1) {
                 b.append("Rule ").append(rule).append('\n');
             }
-            b.append(String.format(Locale.ROOT, "%6s %9s %12s %9s %9s %9s %8s %8s %9s %9s %9s%n", "agents",
-                    "accuracy", "95% interval", "gain", "mean ms", "p95 ms", "latency", "samples", "tokens/q",
-                    "cancelled", "no answer"));
+            b.append(String.format(Locale.ROOT, "%6s %9s %12s %9s %9s %9s %8s %8s %7s %9s %9s %9s%n", "agents",
+                    "accuracy", "95% interval", "gain", "mean ms", "p95 ms", "latency", "samples", "calls",
+                    "tokens/q", "cancelled", "no answer"));
             for (BenchCell c : result.cells(rule)) {
                 b.append(String.format(Locale.ROOT,
-                        "%6d %8.1f%% %12s %+6.1f pp %9.1f %9.1f %7.2fx %8.2f %9.1f %9d %9d%n", c.agents(),
+                        "%6d %8.1f%% %12s %+6.1f pp %9.1f %9.1f %7.2fx %8.2f %7.2f %9.1f %9d %9d%n", c.agents(),
                         100 * c.accuracy(), interval(c), 100 * c.accuracyGain(), c.latency().meanMs(),
-                        c.latency().p95Ms(), c.latencyRatio(), c.meanSamples(), c.meanTokensPerQuestion(),
-                        c.cancellations(), c.noAnswer()));
+                        c.latency().p95Ms(), c.latencyRatio(), c.meanSamples(), c.meanCalls(),
+                        c.meanTokensPerQuestion(), c.cancellations(), c.noAnswer()));
             }
             if (EngineCosts.present(result.cells(rule))) {
                 EngineCosts.text(b, result.cells(rule), baselineOf(result, rule));

@@ -35,6 +35,8 @@ final class Json {
         node.put("cut", account.cut().totalTokens());
         node.put("aggregation", account.aggregation().totalTokens());
         node.put("estimated", account.estimated());
+        ObjectNode engines = node.putObject("byEngine");
+        account.byEngine().forEach((engine, usage) -> tokens(engines.putObject(engine), usage));
     }
 
     static void tokens(ObjectNode node, TokenUsage usage) {

@@ -49,7 +49,14 @@ final class ProgressLines {
      */
     static @Nullable String plain(ContemplationEvent event, ProgressState state) {
         String text;
-        if (event instanceof ContemplationEvent.AgentStarted e) {
+        if (event instanceof ContemplationEvent.RoundStarted e) {
+            if (e.round() == 0) {
+                return null; // every contemplation has a first round: its agents' lines say enough
+            }
+            text = "round " + e.round() + " (" + e.step() + "): " + String.join(", ", e.agentIds());
+        } else if (event instanceof ContemplationEvent.RoundSkipped e) {
+            text = "round " + e.round() + " (" + e.step() + ") not started: " + e.reason();
+        } else if (event instanceof ContemplationEvent.AgentStarted e) {
             text = e.agentId() + " started";
         } else if (event instanceof ContemplationEvent.CandidateProduced e) {
             text = e.agentId() + (e.answer().isPresent() ? " answered " + quote(e.answer().get()) : " replied")
@@ -90,7 +97,8 @@ final class ProgressLines {
      */
     static List<AttributedString> frame(ProgressState state, String title, Duration now, int width, int height) {
         List<AttributedString> tail = new ArrayList<>();
-        tail.add(line("tally ", BOLD, tally(state.tally())));
+        tail.add(line("tally ", BOLD, tally(state.tally()) + (state.round() == null ? "" : "  [" + state.round()
+                + "]")));
         if (state.call() != null) {
             String streamed = oneLine(state.streamed());
             tail.add(line(state.call() + " ", BOLD, state.callState() + (streamed.isEmpty() ? ""
@@ -155,7 +163,7 @@ final class ProgressLines {
         return switch (s) {
             case WAITING, NOT_STARTED, SHED -> FAINT;
             case RUNNING -> AttributedStyle.DEFAULT.foreground(AttributedStyle.CYAN);
-            case ANSWERED -> AttributedStyle.DEFAULT.foreground(AttributedStyle.GREEN);
+            case ANSWERED, REPLIED -> AttributedStyle.DEFAULT.foreground(AttributedStyle.GREEN);
             case FAILED -> AttributedStyle.DEFAULT.foreground(AttributedStyle.RED);
             case CANCELLED -> AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW);
         };
@@ -167,7 +175,8 @@ final class ProgressLines {
                 : " more agents:");
         String sep = " ";
         for (ProgressState.State s : List.of(ProgressState.State.RUNNING, ProgressState.State.ANSWERED,
-                ProgressState.State.FAILED, ProgressState.State.CANCELLED, ProgressState.State.WAITING,
+                ProgressState.State.FAILED, ProgressState.State.REPLIED, ProgressState.State.CANCELLED,
+                ProgressState.State.WAITING,
                 ProgressState.State.NOT_STARTED, ProgressState.State.SHED)) {
             long n = hidden.stream().filter(a -> a.state == s).count();
             if (n > 0) {

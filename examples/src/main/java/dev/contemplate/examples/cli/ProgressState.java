@@ -38,6 +38,8 @@ final class ProgressState {
         ANSWERED,
         /** Failed, or replied without an extractable answer. */
         FAILED,
+        /** Finished with a text that is no vote (a critique). */
+        REPLIED,
         /** Cancelled while running (the rule was satisfied, or the deadline came). */
         CANCELLED,
         /** Never started: the run stopped before its wave. */
@@ -80,6 +82,7 @@ final class ProgressState {
     private Tally tally = Tally.empty();
     private Duration latest = Duration.ZERO;
     private @Nullable StopReason stopped;
+    private @Nullable String round;
     private @Nullable String call;
     private String callState = "";
     private final StringBuilder delta = new StringBuilder();
@@ -97,16 +100,25 @@ final class ProgressState {
         if (event.elapsed().compareTo(latest) > 0) {
             latest = event.elapsed();
         }
-        if (event instanceof ContemplationEvent.AgentStarted e) {
+        if (event instanceof ContemplationEvent.RoundStarted e) {
+            round = e.round() == 0 ? null : "round " + e.round() + " (" + e.step() + ")";
+        } else if (event instanceof ContemplationEvent.AgentStarted e) {
             Agent a = agent(e.agentId());
             a.state = State.RUNNING;
             a.started = e.elapsed();
+            // an agent asked again in a later round starts its row afresh
+            a.ended = null;
+            a.chars = -1;
+            a.outputTokens = -1;
+            a.answer = null;
+            a.problem = null;
         } else if (event instanceof ContemplationEvent.CandidateProduced e) {
             Agent a = agent(e.agentId());
             a.ended = e.elapsed();
             a.chars = e.text().length();
             a.answer = e.answer().orElse(null);
-            a.state = a.answer != null ? State.ANSWERED : State.FAILED;
+            // a text without an answer is a failure when AgentFailed follows; a critique is not a vote at all
+            a.state = a.answer != null ? State.ANSWERED : State.REPLIED;
         } else if (event instanceof ContemplationEvent.TallyUpdated e) {
             tally = e.tally();
         } else if (event instanceof ContemplationEvent.AgentFailed e) {
@@ -187,6 +199,11 @@ final class ProgressState {
             }
         }
         return n;
+    }
+
+    /** Returns the round under way after the first, e.g. {@code round 1 (debate)}; null in the first round. */
+    @Nullable String round() {
+        return round;
     }
 
     /** Returns the latest tally. */

@@ -2,6 +2,7 @@ package dev.contemplate.examples.cli;
 
 import dev.contemplate.aggregation.Aggregator;
 import dev.contemplate.aggregation.Aggregators;
+import dev.contemplate.agents.Deliberation;
 import dev.contemplate.aggregation.AnswerExtractor;
 import dev.contemplate.aggregation.AnswerExtractors;
 import dev.contemplate.aggregation.Verifiers;
@@ -31,10 +32,12 @@ final class RunOptions {
      * @param extractor the answer extractor: keys the votes of {@code majority} and {@code weighted}, and reads the
      *     answer of a verdict in {@code bench}
      * @param voting how candidates become votes
-     * @param aggregator the last step (the vote, a judge, a synthesis or a verifier)
+     * @param aggregator the last step (the vote, a judge, a synthesis or a verifier; a synthesis for
+     *     mixture-of-agents unless --judge or --verifier chose another)
+     * @param protocol the deliberation protocol
      */
     record Settings(Mode mode, Duration budget, List<StoppingRule> rules, AnswerExtractor extractor, Voting voting,
-            Aggregator aggregator, long seed,
+            Aggregator aggregator, Deliberation protocol, long seed,
             boolean seedChosen, Scheduling scheduling, @Nullable Integer waves, @Nullable Double temperature,
             @Nullable Integer maxTokens) {
 
@@ -91,6 +94,16 @@ final class RunOptions {
             description = "Best-of-N: llm (the engine rates each candidate 0-10; the best wins, ties broken by the "
                     + "vote; one call per candidate). Default: none.")
     @Nullable String verifier;
+
+    @Option(names = "--protocol", paramLabel = "PROTOCOL", defaultValue = "independent",
+            description = "How the agents deliberate: independent (each answers once; N calls for N agents), "
+                    + "debate:R (up to R more rounds in which each agent sees the others' answers and may revise; "
+                    + "stops early on a unanimous round; at most N(R+1) calls), refine:R (up to R rounds of a critic "
+                    + "reviewing the leading answer and its author revising it; at most N+2R calls) or moa:L "
+                    + "(mixture-of-agents: L layers, each seeing the layer before, then one synthesis; N*L+1 "
+                    + "calls). Every round runs under the same budget, rule and cancellation. Default: "
+                    + "${DEFAULT-VALUE}.")
+    String protocol = "independent";
 
     @Option(names = "--seed", paramLabel = "S",
             description = "Base seed: agent i samples with seed S+i (bench: S + 1000 q + i on question q), so a "
@@ -174,6 +187,15 @@ final class RunOptions {
             }
             aggregator = Aggregators.bestOfN(Verifiers.llmRating());
         }
+        Deliberation deliberation;
+        try {
+            deliberation = Deliberation.parse(protocol);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(CliException.quoting(e.getMessage(), protocol), e);
+        }
+        if (deliberation.synthesises() && judge == null && verifier == null) {
+            aggregator = Aggregators.synthesis();
+        }
         if (waves != null && waves < 1) {
             throw CliException.usage("--waves must be at least 1 but was " + waves);
         }
@@ -186,8 +208,23 @@ final class RunOptions {
         boolean chosen = seed == null;
         long s = chosen ? ThreadLocalRandom.current().nextLong(1, 1_000_000_000L) : seed;
         Scheduling scheduling = waves == null ? Scheduling.allAtOnce() : Scheduling.waves(waves);
-        return new Settings(m, d, List.copyOf(rules.values()), extractor, voting, aggregator, s, chosen, scheduling,
+        return new Settings(m, d, List.copyOf(rules.values()), extractor, voting, aggregator, deliberation, s, chosen,
+                scheduling,
                 waves, temperature, maxTokens);
+    }
+
+    /**
+     * Refuses a protocol with later rounds on the embedded demo model, which reads only arithmetic questions of one
+     * form and so could not read the other agents' answers.
+     *
+     * @throws CliException a usage error naming the protocol and the engines that can run it
+     */
+    static void checkProtocol(Settings settings, EngineOptions.Config config) {
+        if (config.kind() == EngineOptions.Kind.EMBEDDED && !(settings.protocol() instanceof Deliberation.Independent)) {
+            throw CliException.usage("--protocol " + settings.protocol().name() + " needs a chat model: the embedded "
+                    + "demo model reads only arithmetic questions such as 54+39-25+73, not other agents' answers; use "
+                    + "--engine openai (an OpenAI-compatible server) or --engine simulated");
+        }
     }
 
     /** Returns how the extractor is named in reports. */

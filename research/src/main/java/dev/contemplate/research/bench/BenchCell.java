@@ -21,16 +21,20 @@ import java.util.Objects;
  * @param accuracyGain the accuracy minus the baseline's
  * @param latency the latency per question
  * @param latencyRatio the mean latency over the baseline's mean latency (1 when the baseline's is 0)
- * @param samples the agents started over every question (answered, failed or cancelled)
+ * @param samples the agent generations started over every question (answered, failed or cancelled), in every round
+ *     of the deliberation
  * @param cancellations the agents cancelled (by the rule or the budget) over every question
  * @param tokens the tokens of every question together
  * @param outcomes each question's run, in data-set order
  * @param costs the {@link CostMeter}'s readings, each the mean difference per question across a run; empty without a
  *     meter
+ * @param calls the engine calls over every question: the agents' generations started ({@code samples}) and the
+ *     aggregation's calls
  */
 public record BenchCell(String rule, int agents, int questions, int correct, int noAnswer, int incomplete,
         ConfidenceInterval accuracy95, double accuracyGain, LatencySummary latency, double latencyRatio, long samples,
-        long cancellations, TokenUsage tokens, List<QuestionOutcome> outcomes, Map<String, Double> costs) {
+        long cancellations, TokenUsage tokens, List<QuestionOutcome> outcomes, Map<String, Double> costs,
+        long calls) {
 
     /**
      * Validates and copies the components.
@@ -44,6 +48,11 @@ public record BenchCell(String rule, int agents, int questions, int correct, int
         Objects.requireNonNull(tokens, "tokens");
         outcomes = List.copyOf(outcomes);
         costs = Collections.unmodifiableMap(new LinkedHashMap<>(costs));
+    }
+
+    /** Returns the mean engine calls per question (agents' generations and aggregation calls), 0 without questions. */
+    public double meanCalls() {
+        return questions == 0 ? 0 : (double) calls / questions;
     }
 
     /** Returns whether this is the single-agent baseline. */

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -98,9 +99,15 @@ public final class BenchClock {
         Objects.requireNonNull(listener, "listener");
         long start = nanoTime();
         AtomicLong end = new AtomicLong(Long.MIN_VALUE);
+        AtomicInteger aggregationCalls = new AtomicInteger();
         // what Contemplator.contemplate does, with the events seen on the way
         Mono<Verdict> call = contemplator.events(question, mode, budget)
                 .doOnNext(listener)
+                .doOnNext(e -> {
+                    if (e instanceof ContemplationEvent.AggregationCallStarted) {
+                        aggregationCalls.incrementAndGet();
+                    }
+                })
                 .ofType(ContemplationEvent.VerdictReady.class)
                 .map(ContemplationEvent.VerdictReady::verdict)
                 .single()
@@ -119,9 +126,9 @@ public final class BenchClock {
                 }
                 v = unwrap(future);
             }
-            return new RunOutcome(v, null, latency(start, end));
+            return new RunOutcome(v, null, latency(start, end), aggregationCalls.get());
         } catch (ContemplationException e) {
-            return new RunOutcome(null, e, latency(start, end));
+            return new RunOutcome(null, e, latency(start, end), aggregationCalls.get());
         }
     }
 

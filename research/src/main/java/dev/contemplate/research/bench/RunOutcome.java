@@ -12,8 +12,10 @@ import org.jspecify.annotations.Nullable;
  * @param verdict the verdict, or null when it failed
  * @param failure the failure, or null when there is a verdict
  * @param latency time from start to verdict or failure
+ * @param aggregationCalls the engine calls the aggregation made (a judge, a synthesis, a verifier's ratings)
  */
-public record RunOutcome(@Nullable Verdict verdict, @Nullable ContemplationException failure, Duration latency) {
+public record RunOutcome(@Nullable Verdict verdict, @Nullable ContemplationException failure, Duration latency,
+        int aggregationCalls) {
 
     /**
      * Validates the components.
@@ -31,5 +33,18 @@ public record RunOutcome(@Nullable Verdict verdict, @Nullable ContemplationExcep
         if (latency.isNegative()) {
             throw new IllegalArgumentException("latency must be >= 0 but was " + latency);
         }
+        if (aggregationCalls < 0) {
+            throw new IllegalArgumentException("aggregationCalls must be >= 0 but was " + aggregationCalls);
+        }
+    }
+
+    /**
+     * Returns an outcome without aggregation calls.
+     *
+     * @throws IllegalArgumentException unless exactly one of {@code verdict} and {@code failure} is given, or if
+     *     {@code latency} is negative
+     */
+    public RunOutcome(@Nullable Verdict verdict, @Nullable ContemplationException failure, Duration latency) {
+        this(verdict, failure, latency, 0);
     }
 }

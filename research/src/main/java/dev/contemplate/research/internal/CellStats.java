@@ -2,6 +2,7 @@ package dev.contemplate.research.internal;
 
 import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.orchestrator.AgentOutcome;
+import dev.contemplate.orchestrator.AgentRun;
 import dev.contemplate.orchestrator.Verdict;
 import dev.contemplate.research.bench.BenchCell;
 import dev.contemplate.research.bench.BenchProgress;
@@ -24,6 +25,7 @@ public final class CellStats {
     private int noAnswer;
     private int incomplete;
     private long samples;
+    private long calls;
     private long cancelled;
     private TokenUsage tokens = TokenUsage.ZERO;
     private final List<Long> latenciesMicros = new ArrayList<>();
@@ -64,6 +66,10 @@ public final class CellStats {
         tokens = tokens.plus(spent);
         int started = 0;
         int cut = 0;
+        if (verdict != null && !verdict.runs().isEmpty()) {
+            // every round's generations: a debate asks each agent more than once
+            agentOutcomes = verdict.runs().stream().map(AgentRun::outcome).toList();
+        }
         for (AgentOutcome a : agentOutcomes) {
             if (a.status() != AgentOutcome.Status.NOT_STARTED && a.status() != AgentOutcome.Status.SHED) {
                 started++;
@@ -73,6 +79,7 @@ public final class CellStats {
             }
         }
         samples += started;
+        calls += started + outcome.aggregationCalls();
         cancelled += cut;
         latenciesMicros.add(outcome.latency().toNanos() / 1000);
         outcomes.add(new QuestionOutcome(index, item.line(), right, verdict != null,
@@ -110,7 +117,7 @@ public final class CellStats {
         int questions = outcomes.size();
         return new BenchCell(rule, agents, questions, correct, noAnswer, incomplete,
                 ConfidenceInterval.wilson95(correct, questions), accuracy() - baselineAccuracy, latency, ratio,
-                samples, cancelled, tokens, outcomes, meanCosts(questions));
+                samples, cancelled, tokens, outcomes, meanCosts(questions), calls);
     }
 
     private Map<String, Double> meanCosts(int questions) {

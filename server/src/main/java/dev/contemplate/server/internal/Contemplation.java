@@ -70,7 +70,11 @@ final class Contemplation {
     /** Returns one progress line for an event other than the answer's text and the verdict. */
     static String progress(ContemplationEvent event) {
         String line;
-        if (event instanceof ContemplationEvent.AgentStarted e) {
+        if (event instanceof ContemplationEvent.RoundStarted e) {
+            line = "round " + e.round() + " (" + e.step() + ") started: " + String.join(", ", e.agentIds());
+        } else if (event instanceof ContemplationEvent.RoundSkipped e) {
+            line = "round " + e.round() + " (" + e.step() + ") not started: " + shorten(e.reason());
+        } else if (event instanceof ContemplationEvent.AgentStarted e) {
             line = e.agentId() + " started";
         } else if (event instanceof ContemplationEvent.CandidateProduced e) {
             line = e.agentId() + " finished: " + e.answer().map(a -> shorten(a.text())).orElse("no answer");

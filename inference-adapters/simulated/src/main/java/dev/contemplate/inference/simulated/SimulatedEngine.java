@@ -12,6 +12,7 @@ import dev.contemplate.inference.TokenUsage;
 import dev.contemplate.inference.TransientInferenceException;
 import dev.contemplate.inference.simulated.internal.Plan;
 import dev.contemplate.inference.simulated.internal.Planner;
+import dev.contemplate.inference.simulated.internal.RoundScenarios;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -58,6 +59,11 @@ import reactor.core.scheduler.Schedulers;
  * a {@link TransientInferenceException} after the first-token latency. A request whose scenario function throws (or
  * that has no user message) fails with a {@link PermanentInferenceException}.
  *
+ * <p>Deliberation: a later round of debate, refinement or mixture-of-agents (a last user message that holds other
+ * answers as data pieces) plays the scenario of the question before it, with simple assumed dynamics: an agent shown
+ * other answers adopts their majority with probability {@link Builder#peerInfluence}; a critic confirms the
+ * scenario's most likely answer 90% of the time and lets another pass 25% of the time; a revision draws afresh.
+ *
  * <p>The request's token limit cuts the text (finish reason {@code LENGTH}; the answer sentence may be lost, as
  * with a real model), and its stop sequences end it before the first one (finish reason {@code STOP}). Temperature 0
  * means greedy decoding: the most probable outcome every time (ties go to the earlier answer, then to an answer over a
@@ -92,6 +98,7 @@ public final class SimulatedEngine implements InferenceEngine {
     private final @Nullable Function<String, @Nullable Scenario> scenarios;
     private final Scheduler scheduler;
     private final long seed;
+    private final double peerInfluence;
     private final SplittableRandom engineRandom;
     private final EngineCapabilities capabilities;
     private final Sinks.One<Boolean> closing = Sinks.one();
@@ -111,9 +118,13 @@ public final class SimulatedEngine implements InferenceEngine {
         this.scenarios = b.scenarios;
         this.scheduler = b.scheduler;
         this.seed = b.seed;
+        this.peerInfluence = b.peerInfluence;
         this.engineRandom = new SplittableRandom(b.seed);
         this.capabilities = new EngineCapabilities(true, true);
     }
+
+    /** The default probability that an agent shown other answers adopts their majority. */
+    public static final double DEFAULT_PEER_INFLUENCE = 0.5;
 
     /** Returns a builder: default scenario {@link #DEFAULT_SCENARIO}, the parallel scheduler, engine seed 0. */
     public static Builder builder() {
@@ -182,8 +193,7 @@ public final class SimulatedEngine implements InferenceEngine {
      * the engine stream's next), then the pure {@link Planner#plan}.
      */
     private Plan plan(GenerationRequest request) {
-        String question = Planner.question(request);
-        Scenario s = scenarioFor(question);
+        Scenario s = RoundScenarios.scenario(request, this::scenarioFor, peerInfluence);
         long requestSeed = request.sampling().seed().isPresent() ? request.sampling().seed().getAsLong()
                 : nextEngineSeed();
         return Planner.plan(s, requestSeed, request);
@@ -311,8 +321,24 @@ public final class SimulatedEngine implements InferenceEngine {
         private @Nullable Function<String, @Nullable Scenario> scenarios;
         private Scheduler scheduler = Schedulers.parallel();
         private long seed;
+        private double peerInfluence = DEFAULT_PEER_INFLUENCE;
 
         private Builder() {
+        }
+
+        /**
+         * Sets how likely an agent of a debate or a mixture-of-agents layer, shown other agents' answers, adopts the
+         * answer most of them state instead of drawing from the question's scenario (default
+         * {@value SimulatedEngine#DEFAULT_PEER_INFLUENCE}). An assumption of the simulation, not a model's behaviour.
+         *
+         * @throws IllegalArgumentException if {@code value} is not in [0, 1]
+         */
+        public Builder peerInfluence(double value) {
+            if (!(value >= 0 && value <= 1)) {
+                throw new IllegalArgumentException("peerInfluence must be in [0, 1] but was " + value);
+            }
+            this.peerInfluence = value;
+            return this;
         }
 
         /**
