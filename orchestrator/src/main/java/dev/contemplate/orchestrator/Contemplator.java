@@ -73,6 +73,8 @@ public final class Contemplator {
     private final Orchestration.Config config;
     private final Budget budget;
     private final Mode defaultMode;
+    /** Whether the aggregator was chosen (an aggregator or a judge engine), not derived from the protocol. */
+    private final boolean aggregatorChosen;
 
     private Contemplator(Builder b) {
         InferenceEngine engine = Objects.requireNonNull(b.engine, "an engine is required: call engine(...)");
@@ -98,6 +100,32 @@ public final class Contemplator {
                 b.rule, b.scheduling, b.clock, Collections.unmodifiableMap(guards), instrumentation);
         this.budget = b.budget;
         this.defaultMode = b.mode;
+        this.aggregatorChosen = b.aggregator != null || b.judgeEngine != null;
+    }
+
+    private Contemplator(Orchestration.Config config, Budget budget, Mode defaultMode, boolean aggregatorChosen) {
+        this.config = config;
+        this.budget = budget;
+        this.defaultMode = defaultMode;
+        this.aggregatorChosen = aggregatorChosen;
+    }
+
+    /**
+     * Returns a contemplator like this one that deliberates by {@code protocol}: the same engines, team, vote, rule,
+     * budget and guards. Unless an aggregator or a judge engine was set, the aggregator follows the protocol as
+     * {@link Builder#deliberation} says (a synthesis for mixture-of-agents, else the vote). Used to compare protocols
+     * on one configuration.
+     *
+     * @throws NullPointerException if {@code protocol} is null
+     */
+    public Contemplator withDeliberation(Deliberation protocol) {
+        Objects.requireNonNull(protocol, "protocol");
+        Aggregator aggregator = aggregatorChosen ? config.aggregator()
+                : protocol.synthesises() ? Aggregators.synthesis() : Aggregator.vote();
+        Orchestration.Config c = config;
+        return new Contemplator(new Orchestration.Config(c.engine(), c.agents(), protocol, c.voting(), aggregator,
+                c.rule(), c.scheduling(), c.clock(), c.guards(), c.instrumentation()), budget, defaultMode,
+                aggregatorChosen);
     }
 
     /** Returns a builder; an engine is required, everything else has defaults. */

@@ -13,6 +13,8 @@ import dev.contemplate.inference.GenerationEvent;
 import dev.contemplate.inference.GenerationRequest;
 import dev.contemplate.inference.InferenceEngine;
 import dev.contemplate.inference.Message;
+import dev.contemplate.inference.simulated.Scenario;
+import dev.contemplate.inference.simulated.SimulatedEngine;
 import dev.contemplate.inference.testkit.ScriptedEngine;
 import dev.contemplate.inference.testkit.ScriptedEngine.Script;
 import java.time.Duration;
@@ -377,5 +379,46 @@ class DeliberationTest {
         assertThat(fast.inner().started()).isEqualTo(4);
         assertThat(large.inner().started()).isEqualTo(2);
         assertThat(judge.inner().started()).isEqualTo(1);
+    }
+
+    @Test
+    void theSimulatedEnginePlaysTheQuestionInEveryRoundAndAdoptsTheShownMajority() {
+        VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+        InferenceEngine engine = simulated(vts);
+        Contemplator debate = contemplator(engine, 5, Deliberation.debate(1), StoppingRules.fixed(), vts).build();
+
+        Verdict v = verdict(run(debate, Budget.unlimited(), vts));
+
+        Map<String, String> first = new java.util.HashMap<>();
+        v.runs().stream().filter(r -> r.round() == 0 && r.outcome() instanceof AgentOutcome.Answered)
+                .forEach(r -> first.put(r.agentId(), ((AgentOutcome.Answered) r.outcome()).answer().key()));
+        List<AgentRun> second = v.runs().stream().filter(r -> r.round() == 1).toList();
+        assertThat(second).hasSize(5);
+        for (AgentRun r : second) {
+            Map<String, Long> others = first.entrySet().stream().filter(e -> !e.getKey().equals(r.agentId()))
+                    .collect(java.util.stream.Collectors.groupingBy(Map.Entry::getValue,
+                            java.util.stream.Collectors.counting()));
+            long most = others.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+            // shown the others' answers, each agent adopts one the most of them state (ties go to the first shown)
+            assertThat(r.outcome()).isInstanceOfSatisfying(AgentOutcome.Answered.class, a -> assertThat(
+                    others.get(a.answer().key())).as(r.agentId() + " in " + others).isEqualTo(most));
+        }
+
+        VirtualTimeScheduler later = VirtualTimeScheduler.create();
+        Contemplator refine = contemplator(simulated(later), 3, Deliberation.refine(1), StoppingRules.fixed(), later)
+                .build();
+        Verdict refined = verdict(run(refine, Budget.unlimited(), later));
+        AgentRun critique = refined.runs().stream().filter(r -> r.step().equals("critique")).findFirst().orElseThrow();
+        // the critic plays a critique, not the question: a verdict on the answer, never an answer of its own
+        assertThat(((AgentOutcome.Answered) critique.outcome()).text()).isIn("NO ISSUES.",
+                "The final answer does not follow from the steps before it: recheck them.");
+    }
+
+    /** A simulated engine whose question answers 7 (60%) or 8 (40%), and whose agents always follow the majority. */
+    private static InferenceEngine simulated(VirtualTimeScheduler vts) {
+        return SimulatedEngine.builder().scheduler(vts).seed(3).peerInfluence(1.0)
+                .scenario(q -> q.startsWith("I buy 4 more")
+                        ? Scenario.builder().answer("7", 0.6).answer("8", 0.4).build() : null)
+                .build();
     }
 }

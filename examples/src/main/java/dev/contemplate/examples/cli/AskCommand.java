@@ -3,6 +3,7 @@ package dev.contemplate.examples.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.contemplate.agents.Agent;
+import dev.contemplate.agents.Deliberation;
 import dev.contemplate.agents.Team;
 import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.orchestrator.AgentOutcome;
@@ -104,6 +105,11 @@ final class AskCommand implements Callable<Integer> {
             throw CliException.usage("--min-agreement must be a share in (0, 1], e.g. 0.5, but was " + minAgreement);
         }
         RunOptions.Settings settings = run.settings();
+        if (settings.protocols().size() > 1) {
+            throw CliException.usage("ask takes one --protocol but got " + settings.protocols().size() + " ("
+                    + String.join(", ", settings.protocols().stream().map(Deliberation::name).toList())
+                    + "); use bench to compare protocols");
+        }
         if (settings.rules().size() > 1) {
             throw CliException.usage("ask takes one --stop rule but got " + settings.rules().size() + " ("
                     + String.join(", ", settings.rules().stream().map(StoppingRule::name).toList())
@@ -122,10 +128,9 @@ final class AskCommand implements Callable<Integer> {
                 EngineSetup setup = EngineSetup.open(config, request)) {
             Team team = setup.team(agents, settings.seed());
             Budget budget = Budget.builder().deadline(settings.budget()).build();
-            Contemplator contemplator = setup.contemplator()
+            Contemplator contemplator = settings.lastStep(setup.contemplator())
                     .team(team)
                     .voting(setup.voting(settings))
-                    .aggregator(settings.aggregator())
                     .deliberation(settings.protocol())
                     .stoppingRule(settings.rule())
                     .scheduling(settings.scheduling())

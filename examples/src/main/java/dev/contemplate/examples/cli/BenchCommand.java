@@ -171,6 +171,7 @@ final class BenchCommand implements Callable<Integer> {
                     .contemplators((agents, rule, seed) -> contemplator(setup, settings, rule, agents, seed, budget))
                     .agents(counts)
                     .stoppingRules(settings.rules())
+                    .protocols(settings.protocols())
                     .seed(settings.seed())
                     .mode(settings.mode())
                     .clock(setup.clock())
@@ -215,11 +216,9 @@ final class BenchCommand implements Callable<Integer> {
 
     private static Contemplator contemplator(EngineSetup setup, RunOptions.Settings settings, StoppingRule rule,
             int agents, long seed, Budget budget) {
-        return setup.contemplator()
+        return settings.lastStep(setup.contemplator())
                 .team(setup.team(agents, seed))
                 .voting(setup.voting(settings))
-                .aggregator(settings.aggregator())
-                .deliberation(settings.protocol())
                 .stoppingRule(rule)
                 .scheduling(settings.scheduling())
                 .mode(settings.mode())

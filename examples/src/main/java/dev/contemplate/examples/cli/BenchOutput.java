@@ -36,10 +36,10 @@ final class BenchOutput {
             RunOptions.Settings settings, BenchResult result, Instant date) {
         return new BenchRun(setup.description(), setup.simulated(), setup.clockName(), data.source(),
                 result.questions(), data.skipped().size(), settings.seed(), date,
-                settings.mode().name().toLowerCase(Locale.ROOT), ruleNames(settings), result.agentCounts(),
+                settings.mode().name().toLowerCase(Locale.ROOT), result.stoppingRules(), result.agentCounts(),
                 config.team(),
                 RunOptions.extractorName(settings.extractor()) + " (vote " + settings.voting().name() + ", last step "
-                        + settings.aggregator().name() + ", protocol " + settings.protocol().name() + ")",
+                        + settings.aggregatorNames() + ", " + protocols(settings) + ")",
                 settings.budget().toMillis(), setup.temperature(),
                 setup.maxTokens(), baseline(setup) + ", run once and shared by every rule", rows(result));
     }
@@ -79,8 +79,9 @@ final class BenchOutput {
         setup.personas().forEach(p -> personas.add(p.name()));
         o.put("extractor", RunOptions.extractorName(settings.extractor()));
         o.put("vote", settings.voting().name());
-        o.put("aggregator", settings.aggregator().name());
-        o.put("protocol", settings.protocol().name());
+        o.put("aggregator", settings.aggregatorNames());
+        ArrayNode protocols = o.putArray("protocols");
+        settings.protocols().forEach(p -> protocols.add(p.name()));
         o.put("budgetMs", settings.budget().toMillis());
         o.put("seed", settings.seed());
         o.put("temperature", setup.temperature());
@@ -91,7 +92,10 @@ final class BenchOutput {
         ArrayNode results = o.putArray("results");
         for (BenchCell c : result.cells()) {
             ObjectNode n = results.addObject();
-            n.put("stoppingRule", c.rule());
+            // with several protocols a row's label is "protocol rule"
+            boolean compared = settings.protocols().size() > 1;
+            n.put("protocol", compared ? c.rule().substring(0, c.rule().indexOf(' ')) : settings.protocol().name());
+            n.put("stoppingRule", compared ? c.rule().substring(c.rule().indexOf(' ') + 1) : c.rule());
             n.put("agents", c.agents());
             n.put("questions", c.questions());
             n.put("correct", c.correct());
@@ -142,7 +146,7 @@ final class BenchOutput {
         b.append("Settings ").append(settings.mode().name().toLowerCase(Locale.ROOT)).append(" mode, ")
                 .append(rules.size() == 1 ? "rule " : "rules ").append(String.join(", ", rules))
                 .append(", extractor ").append(settings.extractor())
-                .append(", protocol ").append(settings.protocol().name())
+                .append(", ").append(protocols(settings))
                 .append(", budget ").append(Durations.format(settings.budget())).append(", seed ")
                 .append(settings.seed()).append('\n');
         List<String> personas = setup.personas().stream().map(p -> p.name()).toList();
@@ -151,12 +155,13 @@ final class BenchOutput {
                 : "mixed: " + String.join(", ", personas) + ", cycled over the agents";
         b.append("Team     ").append(team).append(", temperature ")
                 .append(ReportFormat.number(setup.temperature())).append('\n');
-        b.append("Baseline ").append(baseline(setup)).append(rules.size() > 1 ? ", run once and shared by every rule"
-                : "").append('\n');
+        b.append("Baseline ").append(baseline(setup)).append(result.stoppingRules().size() > 1
+                ? ", run once and shared by every " + (settings.protocols().size() > 1 ? "row" : "rule") : "")
+                .append('\n');
         for (String rule : result.stoppingRules()) {
             b.append('\n');
-            if (rules.size() > 1) {
-                b.append("Rule ").append(rule).append('\n');
+            if (result.stoppingRules().size() > 1) {
+                b.append(settings.protocols().size() > 1 ? "Protocol and rule " : "Rule ").append(rule).append('\n');
             }
             b.append(String.format(Locale.ROOT, "%6s %9s %12s %9s %9s %9s %8s %8s %7s %9s %9s %9s%n", "agents",
                     "accuracy", "95% interval", "gain", "mean ms", "p95 ms", "latency", "samples", "calls",
@@ -180,6 +185,12 @@ final class BenchOutput {
                     .append(")\n");
         }
         return b.toString();
+    }
+
+    /** Returns {@code protocol debate:2} or {@code protocols independent, debate:2} for the settings line. */
+    static String protocols(RunOptions.Settings settings) {
+        List<String> names = settings.protocols().stream().map(p -> p.name()).toList();
+        return (names.size() == 1 ? "protocol " : "protocols ") + String.join(", ", names);
     }
 
     /** The single-agent baseline's cell under {@code rule}. */

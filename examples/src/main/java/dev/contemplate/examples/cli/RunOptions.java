@@ -10,6 +10,7 @@ import dev.contemplate.aggregation.Voting;
 import dev.contemplate.aggregation.Votings;
 import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.aggregation.StoppingRules;
+import dev.contemplate.orchestrator.Contemplator;
 import dev.contemplate.orchestrator.Mode;
 import dev.contemplate.orchestrator.Scheduling;
 import java.time.Duration;
@@ -32,12 +33,12 @@ final class RunOptions {
      * @param extractor the answer extractor: keys the votes of {@code majority} and {@code weighted}, and reads the
      *     answer of a verdict in {@code bench}
      * @param voting how candidates become votes
-     * @param aggregator the last step (the vote, a judge, a synthesis or a verifier; a synthesis for
-     *     mixture-of-agents unless --judge or --verifier chose another)
-     * @param protocol the deliberation protocol
+     * @param aggregator the last step --judge or --verifier chose, or null to let the protocol choose (a synthesis
+     *     for mixture-of-agents, else the vote)
+     * @param protocols the deliberation protocols, at least one, without duplicates, in the order given
      */
     record Settings(Mode mode, Duration budget, List<StoppingRule> rules, AnswerExtractor extractor, Voting voting,
-            Aggregator aggregator, Deliberation protocol, long seed,
+            @Nullable Aggregator aggregator, List<Deliberation> protocols, long seed,
             boolean seedChosen, Scheduling scheduling, @Nullable Integer waves, @Nullable Double temperature,
             @Nullable Integer maxTokens) {
 
@@ -51,6 +52,26 @@ final class RunOptions {
         /** Returns the first stopping rule: the only one of {@code ask}. */
         StoppingRule rule() {
             return rules.get(0);
+        }
+
+        /** Returns the first protocol: the only one of {@code ask}. */
+        Deliberation protocol() {
+            return protocols.get(0);
+        }
+
+        /** Returns the last step under {@code p}: the chosen one, else a synthesis for a protocol that synthesises. */
+        Aggregator aggregatorFor(Deliberation p) {
+            return aggregator != null ? aggregator : p.synthesises() ? Aggregators.synthesis() : Aggregator.vote();
+        }
+
+        /** Returns the last step's name under each protocol, once each: {@code vote} or {@code vote, synthesis}. */
+        String aggregatorNames() {
+            return String.join(", ", protocols.stream().map(p -> aggregatorFor(p).name()).distinct().toList());
+        }
+
+        /** Sets the protocol's last step on {@code b} (the chosen one; else the protocol's default). */
+        Contemplator.Builder lastStep(Contemplator.Builder b) {
+            return aggregator == null ? b : b.aggregator(aggregator);
         }
     }
 
@@ -95,15 +116,16 @@ final class RunOptions {
                     + "vote; one call per candidate). Default: none.")
     @Nullable String verifier;
 
-    @Option(names = "--protocol", paramLabel = "PROTOCOL", defaultValue = "independent",
+    @Option(names = "--protocol", paramLabel = "PROTOCOL", defaultValue = "independent", split = ",",
             description = "How the agents deliberate: independent (each answers once; N calls for N agents), "
                     + "debate:R (up to R more rounds in which each agent sees the others' answers and may revise; "
                     + "stops early on a unanimous round; at most N(R+1) calls), refine:R (up to R rounds of a critic "
                     + "reviewing the leading answer and its author revising it; at most N+2R calls) or moa:L "
                     + "(mixture-of-agents: L layers, each seeing the layer before, then one synthesis; N*L+1 "
-                    + "calls). Every round runs under the same budget, rule and cancellation. Default: "
-                    + "${DEFAULT-VALUE}.")
-    String protocol = "independent";
+                    + "calls). Every round runs under the same budget, rule and cancellation. Needs a chat model "
+                    + "(--engine openai or simulated) beyond independent. bench takes several (repeat --protocol, or "
+                    + "separate them with commas) and runs each on the same seeds. Default: ${DEFAULT-VALUE}.")
+    List<String> protocol = new ArrayList<>(List.of("independent"));
 
     @Option(names = "--seed", paramLabel = "S",
             description = "Base seed: agent i samples with seed S+i (bench: S + 1000 q + i on question q), so a "
@@ -174,7 +196,7 @@ final class RunOptions {
         if (judge != null && verifier != null) {
             throw CliException.usage("--judge and --verifier both choose the last step: give one of them");
         }
-        Aggregator aggregator = Aggregator.vote();
+        Aggregator aggregator = null;
         if (judge != null) {
             try {
                 aggregator = Aggregators.parse(judge);
@@ -187,14 +209,17 @@ final class RunOptions {
             }
             aggregator = Aggregators.bestOfN(Verifiers.llmRating());
         }
-        Deliberation deliberation;
-        try {
-            deliberation = Deliberation.parse(protocol);
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage(CliException.quoting(e.getMessage(), protocol), e);
+        Map<String, Deliberation> protocols = new LinkedHashMap<>();
+        for (String spec : protocol) {
+            try {
+                Deliberation p = Deliberation.parse(spec);
+                protocols.putIfAbsent(p.name(), p);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage(CliException.quoting(e.getMessage(), spec), e);
+            }
         }
-        if (deliberation.synthesises() && judge == null && verifier == null) {
-            aggregator = Aggregators.synthesis();
+        if (protocols.isEmpty()) {
+            throw CliException.usage("--protocol needs a protocol; valid: " + Deliberation.SPECS);
         }
         if (waves != null && waves < 1) {
             throw CliException.usage("--waves must be at least 1 but was " + waves);
@@ -208,7 +233,8 @@ final class RunOptions {
         boolean chosen = seed == null;
         long s = chosen ? ThreadLocalRandom.current().nextLong(1, 1_000_000_000L) : seed;
         Scheduling scheduling = waves == null ? Scheduling.allAtOnce() : Scheduling.waves(waves);
-        return new Settings(m, d, List.copyOf(rules.values()), extractor, voting, aggregator, deliberation, s, chosen,
+        return new Settings(m, d, List.copyOf(rules.values()), extractor, voting, aggregator,
+                List.copyOf(protocols.values()), s, chosen,
                 scheduling,
                 waves, temperature, maxTokens);
     }
@@ -220,8 +246,10 @@ final class RunOptions {
      * @throws CliException a usage error naming the protocol and the engines that can run it
      */
     static void checkProtocol(Settings settings, EngineOptions.Config config) {
-        if (config.kind() == EngineOptions.Kind.EMBEDDED && !(settings.protocol() instanceof Deliberation.Independent)) {
-            throw CliException.usage("--protocol " + settings.protocol().name() + " needs a chat model: the embedded "
+        Deliberation later = settings.protocols().stream().filter(p -> !(p instanceof Deliberation.Independent))
+                .findFirst().orElse(null);
+        if (config.kind() == EngineOptions.Kind.EMBEDDED && later != null) {
+            throw CliException.usage("--protocol " + later.name() + " needs a chat model: the embedded "
                     + "demo model reads only arithmetic questions such as 54+39-25+73, not other agents' answers; use "
                     + "--engine openai (an OpenAI-compatible server) or --engine simulated");
         }

@@ -415,4 +415,52 @@ class AskCommandTest {
         assertThat(two.exitCode()).as(two.err()).isZero();
         assertThat(two.json().path("answer").asText()).isEqualTo("141");
     }
+
+    @Test
+    void aProtocolIsCheckedAndNeedsAChatModel() {
+        Cli.Result embedded = Cli.run("ask", "--protocol", "debate:2", "What is 54+39-25+73?");
+        assertThat(embedded.exitCode()).isEqualTo(2);
+        assertThat(embedded.err()).contains("--protocol debate:2 needs a chat model", "--engine simulated");
+        Cli.Result two = Cli.run("ask", "--engine", "simulated", "--protocol", "debate:2,refine:1", "What is 2+2?");
+        assertThat(two.exitCode()).isEqualTo(2);
+        assertThat(two.err()).contains("ask takes one --protocol but got 2 (debate:2, refine:1)");
+        Cli.Result unknown = Cli.run("ask", "--engine", "simulated", "--protocol", "vote", "What is 2+2?");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown protocol 'vote'", "independent, debate:R, refine:R, moa:L");
+        Cli.Result count = Cli.run("ask", "--engine", "simulated", "--protocol", "moa:0", "What is 2+2?");
+        assertThat(count.exitCode()).isEqualTo(2);
+        assertThat(count.err()).contains("protocol 'moa:0' needs a count from 1 to 10");
+    }
+
+    @Test
+    void aDebateOverAnOpenAiCompatibleServerShowsEachAgentTheOthersAnswersAndReportsItsRounds() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        // the first round disagrees (7, 7, 8); shown the others' answers, every agent settles on 7
+        try (OpenAiTestServer server = OpenAiTestServer.replying(body -> calls.getAndIncrement() < 3
+                ? "The answer is " + (calls.get() == 3 ? 8 : 7) + "." : "Checking the others: the answer is 7.")) {
+            Cli.Result r = Cli.run("ask", "--engine", "openai", "--base-url", server.baseUrl(), "--model", "m",
+                    "--agents", "3", "--stop", "fixed", "--seed", "1", "--protocol", "debate:2", "--json",
+                    "What is 3+4?");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            JsonNode json = r.json();
+            assertThat(json.path("protocol").asText()).isEqualTo("debate:2");
+            assertThat(json.path("answer").asText()).isEqualTo("7");
+            assertThat(json.path("confidence").asDouble()).isEqualTo(1.0);
+            // the second round was unanimous: the debate ended there
+            assertThat(json.path("rounds")).hasSize(2);
+            assertThat(json.path("rounds").get(0).path("step").asText()).isEqualTo("answer");
+            assertThat(json.path("rounds").get(1).path("step").asText()).isEqualTo("debate");
+            for (JsonNode run : json.path("rounds").get(1).path("runs")) {
+                assertThat(run.path("model").asText()).isEqualTo("m");
+                assertThat(run.path("answer").asText()).isEqualTo("7");
+            }
+            assertThat(server.exchanges()).hasSize(6);
+            String debate = server.exchanges().get(3).prompt();
+            assertThat(debate).contains("<candidate id=\"1\" nonce=\"", "<candidate id=\"2\" nonce=\"")
+                    .doesNotContain("<candidate id=\"3\"");
+            JsonNode tokens = json.path("tokens");
+            assertThat(tokens.path("byEngine").path("openai").path("total").asLong())
+                    .isEqualTo(tokens.path("total").asLong()).isPositive();
+        }
+    }
 }

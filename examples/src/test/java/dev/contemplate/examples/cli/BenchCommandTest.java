@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -371,5 +372,36 @@ class BenchCommandTest {
         assertThat(text.out()).contains("Engine time per question").contains("rows/step");
         Cli.Result simulated = Cli.run("bench", "--engine", "simulated", "--dataset", data.toString(), "--json");
         assertThat(simulated.json().path("results").get(0).has("engine")).isFalse();
+    }
+
+    @Test
+    void benchComparesProtocolsOnTheSameSeedsWithCallsAndTokensPerQuestion(@TempDir Path dir) throws IOException {
+        Path data = dir.resolve("arith.jsonl");
+        Files.writeString(data, "{\"question\": \"What is 2+3?\", \"answer\": 5}\n"
+                + "{\"question\": \"What is 4+4?\", \"answer\": 8}\n{\"question\": \"What is 9-2?\", \"answer\": 7}\n");
+        Cli.Result r = Cli.run("bench", "--engine", "simulated", "--dataset", data.toString(), "--agents", "1,3",
+                "--stop", "fixed", "--seed", "2", "--protocol", "independent,debate:1,refine:1,moa:2", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = r.json();
+        assertThat(json.path("protocols").toString()).isEqualTo("[\"independent\",\"debate:1\",\"refine:1\",\"moa:2\"]");
+        assertThat(json.path("aggregator").asText()).isEqualTo("vote, synthesis");
+        Map<String, JsonNode> teams = new java.util.LinkedHashMap<>();
+        for (JsonNode cell : json.path("results")) {
+            assertThat(cell.path("stoppingRule").asText()).isEqualTo("fixed");
+            if (cell.path("agents").asInt() == 3) {
+                teams.put(cell.path("protocol").asText(), cell);
+            }
+        }
+        assertThat(teams.keySet()).containsExactly("independent", "debate:1", "refine:1", "moa:2");
+        assertThat(teams.get("independent").path("meanCalls").asDouble()).isEqualTo(3.0);
+        assertThat(teams.get("debate:1").path("meanCalls").asDouble()).isBetween(3.0, 6.0);
+        assertThat(teams.get("refine:1").path("meanCalls").asDouble()).isBetween(4.0, 5.0);
+        assertThat(teams.get("moa:2").path("meanCalls").asDouble()).isEqualTo(7.0);
+        assertThat(teams.get("moa:2").path("tokens").path("meanPerQuestion").asDouble())
+                .isGreaterThan(teams.get("independent").path("tokens").path("meanPerQuestion").asDouble());
+        Cli.Result text = Cli.run("bench", "--engine", "simulated", "--dataset", data.toString(), "--agents", "1,3",
+                "--stop", "fixed", "--seed", "2", "--protocol", "independent,debate:1");
+        assertThat(text.out()).contains("protocols independent, debate:1", "Protocol and rule independent fixed",
+                "Protocol and rule debate:1 fixed", "calls");
     }
 }

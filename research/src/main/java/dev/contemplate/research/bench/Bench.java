@@ -1,5 +1,6 @@
 package dev.contemplate.research.bench;
 
+import dev.contemplate.agents.Deliberation;
 import dev.contemplate.aggregation.StoppingRule;
 import dev.contemplate.aggregation.StoppingRules;
 import dev.contemplate.orchestrator.Contemplator;
@@ -42,7 +43,8 @@ import org.jspecify.annotations.Nullable;
  * agent's only sample ends its run under any rule, so its numbers are every rule's), with the first rule. On question
  * q (0, 1, 2, ...) the factory is asked for a team seeded with {@link #questionSeed(long, int) questionSeed(seed, q)}
  * for every count and rule, so counts and rules share their first agents' samples: differences between cells are
- * paired, and no two questions share a seed. Each run is timed on the {@link BenchClock} under the contemplator's own
+ * paired, and no two questions share a seed. With {@link Builder#protocols protocols} to compare, every protocol runs
+ * under every rule on those same seeds, so protocols are compared pairwise too. Each run is timed on the {@link BenchClock} under the contemplator's own
  * {@linkplain Contemplator#budget() budget}, in the bench's {@link Mode}.
  *
  * <p><b>Scoring.</b> A question is right when the verdict's answer is the data set's: by key when the contemplator's
@@ -59,6 +61,9 @@ public final class Bench {
     private final ContemplatorFactory factory;
     private final List<Integer> counts;
     private final List<StoppingRule> rules;
+    private final List<Deliberation> protocols;
+    /** Every protocol under every rule, protocol by protocol: the bench's rows. */
+    private final List<Variant> variants;
     private final long seed;
     private final Mode mode;
     private final BenchClock clock;
@@ -71,6 +76,17 @@ public final class Bench {
         this.factory = factory;
         this.counts = List.copyOf(b.counts);
         this.rules = b.rules.isEmpty() ? List.of(StoppingRules.beta(0.95)) : List.copyOf(b.rules.values());
+        this.protocols = List.copyOf(b.protocols.values());
+        List<Variant> vs = new ArrayList<>();
+        if (protocols.isEmpty()) {
+            rules.forEach(r -> vs.add(new Variant(null, r, r.name())));
+        } else {
+            for (Deliberation p : protocols) {
+                rules.forEach(r -> vs.add(new Variant(p, r, protocols.size() == 1 ? r.name()
+                        : p.name() + " " + r.name())));
+            }
+        }
+        this.variants = List.copyOf(vs);
         this.seed = b.seed;
         this.mode = b.mode;
         this.clock = b.clock;
@@ -94,12 +110,16 @@ public final class Bench {
         return seed + (long) SEEDS_PER_QUESTION * index;
     }
 
+    /** One row of the bench: a protocol (null: the factory's own) under a rule, and its label in the result. */
+    private record Variant(@Nullable Deliberation protocol, StoppingRule rule, String label) {
+    }
+
     private BenchResult run() {
         List<Dataset.Item> items = dataset.items();
         CellStats baseline = new CellStats(1);
-        // per rule, per count: the baseline's one object shared by every rule
+        // per variant, per count: the baseline's one object shared by every variant
         List<Map<Integer, CellStats>> table = new ArrayList<>();
-        for (int r = 0; r < rules.size(); r++) {
+        for (int r = 0; r < variants.size(); r++) {
             Map<Integer, CellStats> row = new LinkedHashMap<>();
             for (int n : counts) {
                 row.put(n, n == 1 ? baseline : new CellStats(n));
@@ -110,36 +130,38 @@ public final class Bench {
             Dataset.Item item = items.get(q);
             long base = questionSeed(seed, q);
             String text = Objects.requireNonNull(prompt.apply(item.question()), "prompt");
-            runOne(baseline, 1, rules.get(0), base, q, item, text);
-            for (int r = 0; r < rules.size(); r++) {
+            runOne(baseline, 1, variants.get(0), base, q, item, text);
+            for (int r = 0; r < variants.size(); r++) {
                 for (CellStats cell : table.get(r).values()) {
                     if (cell != baseline) {
-                        runOne(cell, cell.agents(), rules.get(r), base, q, item, text);
+                        runOne(cell, cell.agents(), variants.get(r), base, q, item, text);
                     }
                 }
             }
             List<BenchProgress.Cell> soFar = new ArrayList<>();
-            for (int r = 0; r < rules.size(); r++) {
+            for (int r = 0; r < variants.size(); r++) {
                 for (CellStats cell : table.get(r).values()) {
-                    soFar.add(cell.progress(rules.get(r).name()));
+                    soFar.add(cell.progress(variants.get(r).label()));
                 }
             }
             progress.accept(new BenchProgress(q + 1, items.size(), soFar));
         }
         LatencySummary baseLatency = baseline.latency();
         List<BenchCell> cells = new ArrayList<>();
-        for (int r = 0; r < rules.size(); r++) {
+        for (int r = 0; r < variants.size(); r++) {
             for (CellStats cell : table.get(r).values()) {
-                cells.add(cell.cell(rules.get(r).name(), baseline.accuracy(), baseLatency));
+                cells.add(cell.cell(variants.get(r).label(), baseline.accuracy(), baseLatency));
             }
         }
         return new BenchResult(items.size(), seed, clock.toString(), counts,
-                rules.stream().map(StoppingRule::name).toList(), cells);
+                variants.stream().map(Variant::label).toList(), cells);
     }
 
-    private void runOne(CellStats cell, int agents, StoppingRule rule, long base, int index, Dataset.Item item,
+    private void runOne(CellStats cell, int agents, Variant variant, long base, int index, Dataset.Item item,
             String text) {
-        Contemplator c = Objects.requireNonNull(factory.create(agents, rule, base), "the factory returned null");
+        Contemplator made = Objects.requireNonNull(factory.create(agents, variant.rule(), base),
+                "the factory returned null");
+        Contemplator c = variant.protocol() == null ? made : made.withDeliberation(variant.protocol());
         Map<String, Double> before = meter.read();
         RunOutcome outcome = clock.run(c, text, mode, c.budget());
         cell.addCosts(before, meter.read());
@@ -163,6 +185,7 @@ public final class Bench {
         private @Nullable ContemplatorFactory factory;
         private final LinkedHashSet<Integer> counts = new LinkedHashSet<>(List.of(1));
         private final Map<String, StoppingRule> rules = new LinkedHashMap<>();
+        private final Map<String, Deliberation> protocols = new LinkedHashMap<>();
         private long seed;
         private Mode mode = Mode.CONTEMPLATE;
         private BenchClock clock = BenchClock.realTime();
@@ -236,6 +259,30 @@ public final class Bench {
          */
         public Builder stoppingRules(List<? extends StoppingRule> values) {
             return stoppingRules(values.toArray(StoppingRule[]::new));
+        }
+
+        /**
+         * Adds deliberation protocols to compare, in order; one with the name of one already added is ignored. Each
+         * protocol runs under each rule on the same seeds ({@link Contemplator#withDeliberation} applies it to the
+         * factory's contemplator), and the result's rows are labelled {@code "protocol rule"} (just the rule when one
+         * protocol is given). The single-agent baseline runs under the first protocol and the first rule. Default,
+         * when none is added: each contemplator's own protocol.
+         *
+         * @throws NullPointerException if a protocol is null
+         */
+        public Builder protocols(List<? extends Deliberation> values) {
+            for (Deliberation p : values) {
+                Objects.requireNonNull(p, "protocol");
+            }
+            for (Deliberation p : values) {
+                protocols.putIfAbsent(p.name(), p);
+            }
+            return this;
+        }
+
+        /** Adds deliberation protocols to compare, as {@link #protocols(List)} does. */
+        public Builder protocols(Deliberation... values) {
+            return protocols(List.of(values));
         }
 
         /** Sets the base seed (default 0): see {@link Bench#questionSeed(long, int)}. */

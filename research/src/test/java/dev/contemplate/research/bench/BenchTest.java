@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.contemplate.agents.Deliberation;
 import dev.contemplate.aggregation.AnswerExtractors;
 import dev.contemplate.aggregation.StoppingRules;
 import dev.contemplate.inference.simulated.Scenario;
@@ -220,5 +221,38 @@ class BenchTest {
         assertThat(Bench.questionSeed(42, 0)).isEqualTo(42);
         assertThat(Bench.questionSeed(42, 1)).isEqualTo(42 + Bench.SEEDS_PER_QUESTION);
         assertThat(Bench.questionSeed(Long.MAX_VALUE, 1)).isEqualTo(Long.MIN_VALUE + Bench.SEEDS_PER_QUESTION - 1);
+    }
+
+    @Test
+    void comparesProtocolsOnTheSameSeedsWithEveryRoundsCallsAndTokensCounted() {
+        Dataset data = arithmetic(6);
+        try (SimulatedBench sim = new SimulatedBench(data, 0.6, DEADLINE)) {
+            BenchResult r = Bench.builder().dataset(data).contemplators(sim.factory()).clock(sim.clock)
+                    .agents(1, 3).stoppingRules(StoppingRules.fixed())
+                    .protocols(Deliberation.independent(), Deliberation.debate(2), Deliberation.refine(1),
+                            Deliberation.mixtureOfAgents(2))
+                    .seed(3).run();
+
+            assertThat(r.stoppingRules()).containsExactly("independent fixed", "debate:2 fixed", "refine:1 fixed",
+                    "moa:2 fixed");
+            BenchCell independent = r.cells("independent fixed").get(1);
+            BenchCell debate = r.cells("debate:2 fixed").get(1);
+            BenchCell refine = r.cells("refine:1 fixed").get(1);
+            BenchCell moa = r.cells("moa:2 fixed").get(1);
+            // N calls; up to N(R+1); N plus a critique and perhaps a revision; N*L agent calls and one synthesis
+            assertThat(independent.meanCalls()).isEqualTo(3.0);
+            assertThat(debate.meanCalls()).isBetween(3.0, 9.0);
+            assertThat(refine.meanCalls()).isBetween(4.0, 5.0);
+            assertThat(moa.meanCalls()).isEqualTo(3 * 2 + 1);
+            assertThat(moa.samples()).isEqualTo(6L * 3 * 2);
+            // the later rounds read the others' answers: every protocol's prompts cost more than independent ones
+            for (BenchCell c : List.of(debate, refine, moa)) {
+                assertThat(c.tokens().inputTokens()).as(c.rule()).isGreaterThan(independent.tokens().inputTokens());
+            }
+            // the same seeds: every protocol's first round is the independent run's, so its first answers agree
+            assertThat(sim.calls).extracting(SimulatedBench.Call::seed).containsOnly(Bench.questionSeed(3, 0),
+                    Bench.questionSeed(3, 1), Bench.questionSeed(3, 2), Bench.questionSeed(3, 3),
+                    Bench.questionSeed(3, 4), Bench.questionSeed(3, 5));
+        }
     }
 }
