@@ -421,4 +421,22 @@ class DeliberationTest {
                         ? Scenario.builder().answer("7", 0.6).answer("8", 0.4).build() : null)
                 .build();
     }
+
+    @Test
+    void withDeliberationKeepsTheConfigurationAndLetsTheProtocolChooseTheLastStepUnlessOneWasChosen() {
+        ScriptedEngine engine = ScriptedEngine.constant(answer("7", 1));
+        Contemplator plain = Contemplator.builder().engine(engine).extractor(AnswerExtractors.numeric())
+                .stoppingRule(StoppingRules.fixed()).build();
+        Contemplator moa = plain.withDeliberation(Deliberation.mixtureOfAgents(2));
+        assertThat(moa.deliberation().name()).isEqualTo("moa:2");
+        assertThat(moa.aggregator().name()).isEqualTo("synthesis");
+        assertThat(moa.stoppingRule().name()).isEqualTo("fixed");
+        assertThat(moa.agents()).isEqualTo(plain.agents());
+        assertThat(moa.withDeliberation(Deliberation.debate(1)).aggregator().name()).isEqualTo("vote");
+        Contemplator judged = Contemplator.builder().engine(engine).extractor(AnswerExtractors.numeric())
+                .aggregator(dev.contemplate.aggregation.Aggregators.universalSelfConsistency()).build();
+        assertThat(judged.withDeliberation(Deliberation.mixtureOfAgents(2)).aggregator().name())
+                .isEqualTo(judged.aggregator().name());
+        assertThat(plain.deliberation().name()).isEqualTo("independent");
+    }
 }

@@ -154,6 +154,43 @@ class LiveViewTest {
     }
 
     @Test
+    void laterRoundsGetALineAndAnAgentAskedAgainStartsItsRowAfresh() {
+        StringWriter out = new StringWriter();
+        ProgressState state = new ProgressState(List.of("agent-1", "agent-2"));
+        List<ContemplationEvent> events = List.of(
+                new ContemplationEvent.RoundStarted(0, "answer", List.of("agent-1", "agent-2"), ms(0)),
+                new ContemplationEvent.AgentStarted("agent-1", "openai", ms(0)),
+                new ContemplationEvent.CandidateProduced("agent-1", "The answer is 8.",
+                        java.util.Optional.of(dev.contemplate.aggregation.Answer.of("8")), ms(100)),
+                new ContemplationEvent.RoundStarted(1, "critique", List.of("agent-2"), ms(150)),
+                new ContemplationEvent.AgentStarted("agent-2", "openai", "gpt-judge", 1, ms(150)),
+                new ContemplationEvent.CandidateProduced("agent-2", "3+4 is 7.", java.util.Optional.empty(),
+                        ms(250)),
+                new ContemplationEvent.RoundStarted(2, "revise", List.of("agent-1"), ms(250)),
+                new ContemplationEvent.AgentStarted("agent-1", "openai", "openai", 2, ms(250)),
+                new ContemplationEvent.RoundSkipped(3, "critique", "the token budget of 100 is spent", ms(300)));
+        try (LiveView view = LiveView.plain(new PrintWriter(out), List.of("agent-1", "agent-2"))) {
+            events.forEach(view::accept);
+        }
+        events.forEach(state::apply);
+        assertThat(out.toString().lines()).containsExactly(
+                "[  0.000s] agent-1 started",
+                "[  0.100s] agent-1 answered \"8\" after 0.100s (16 chars)",
+                "[  0.150s] round 1 (critique): agent-2",
+                "[  0.150s] agent-2 started",
+                "[  0.250s] agent-2 replied after 0.100s (9 chars)",
+                "[  0.250s] round 2 (revise): agent-1",
+                "[  0.250s] agent-1 started",
+                "[  0.300s] round 3 (critique) not started: the token budget of 100 is spent");
+        assertThat(state.round()).isEqualTo("round 2 (revise)");
+        ProgressState.Agent reviser = state.find("agent-1");
+        assertThat(reviser.state).isEqualTo(ProgressState.State.RUNNING);
+        assertThat(reviser.answer).isNull();
+        assertThat(reviser.ended).isNull();
+        assertThat(state.find("agent-2").state).isEqualTo(ProgressState.State.REPLIED);
+    }
+
+    @Test
     void aggregationCallsGetTheirLinesButNotTheirStreamedPieces() {
         StringWriter out = new StringWriter();
         try (LiveView view = LiveView.plain(new PrintWriter(out), TEAM)) {

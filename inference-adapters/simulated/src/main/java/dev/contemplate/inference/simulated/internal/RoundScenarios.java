@@ -81,7 +81,11 @@ public final class RoundScenarios {
         if (last.startsWith("Review a response")) {
             String reviewed = shown.isEmpty() ? null : shown.get(0);
             double confirm = reviewed != null && reviewed.equals(mostLikely(base)) ? CONFIRM_RIGHT : CONFIRM_WRONG;
-            return new Scenario(Map.of("no issues", confirm, "issues", 1 - confirm), 0, base.firstTokenLatency(),
+            // an ordered map: the outcome drawn depends on the answers' order, which must not change between runs
+            Map<String, Double> verdicts = new LinkedHashMap<>();
+            verdicts.put("no issues", confirm);
+            verdicts.put("issues", 1 - confirm);
+            return new Scenario(verdicts, 0, base.firstTokenLatency(),
                     base.perTokenLogMeanMillis(), base.perTokenLogSigma(), base.minOutputTokens(),
                     base.maxOutputTokens(), Map.of(), Map.of("no issues", List.of(NO_ISSUES), "issues",
                     List.of(ISSUES)));
