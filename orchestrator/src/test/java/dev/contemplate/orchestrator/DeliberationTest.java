@@ -439,4 +439,59 @@ class DeliberationTest {
                 .isEqualTo(judged.aggregator().name());
         assertThat(plain.deliberation().name()).isEqualTo("independent");
     }
+
+    @Test
+    void aLayerIsNotStartedOnceTheTokenBudgetIsSpentAndTheVoteOfTheFirstLayerStands() {
+        Function<GenerationRequest, Script> script = rounds(i -> answer(i == 0 ? "8" : "7", 1),
+                i -> { throw new IllegalStateException(); },
+                r -> { throw new IllegalStateException("no second layer: " + last(r)); });
+        // what the first layer spends: its budget is exactly that, so it ends and nothing is left for a second
+        VirtualTimeScheduler first = VirtualTimeScheduler.create();
+        long layer = verdict(run(contemplator(ScriptedEngine.builder().scheduler(first).script(script).build(), 3,
+                Deliberation.independent(), StoppingRules.fixed(), first).build(), Budget.unlimited(), first))
+                .tokens().totalTokens();
+        VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+        ScriptedEngine engine = ScriptedEngine.builder().scheduler(vts).script(script).build();
+        Contemplator c = contemplator(engine, 3, Deliberation.mixtureOfAgents(3), StoppingRules.fixed(), vts).build();
+
+        List<ContemplationEvent> events = run(c, Budget.builder().maxTotalTokens(layer).build(), vts);
+
+        ContemplationEvent.RoundSkipped skipped = of(events, ContemplationEvent.RoundSkipped.class).get(0);
+        assertThat(skipped.round()).isEqualTo(1);
+        assertThat(skipped.step()).isEqualTo("layer");
+        assertThat(skipped.reason()).isEqualTo("the token budget of " + layer + " is spent");
+        assertThat(of(events, ContemplationEvent.AggregationCallStarted.class)).isEmpty();
+        Verdict v = verdict(events);
+        assertThat(v.stopReason()).isEqualTo(StopReason.TOKEN_BUDGET);
+        assertThat(v.answer().key()).isEqualTo("7");
+        assertThat(v.tokens().totalTokens()).isEqualTo(layer);
+        assertThat(v.provenance().fallback()).hasValueSatisfying(f -> assertThat(f).contains("token budget"));
+        assertThat(engine.started()).isEqualTo(3);
+    }
+
+    @Test
+    void aRevisionCutByTheDeadlineLeavesTheVoteItWouldHaveReplaced() {
+        VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+        ScriptedEngine engine = ScriptedEngine.builder().scheduler(vts).script(rounds(
+                i -> answer(i == 2 ? "7" : "8", 1), i -> { throw new IllegalStateException(); },
+                r -> last(r).startsWith("Review a response") ? Script.text("3 + 4 is 7.", Duration.ofSeconds(1))
+                        : answer("7", 30))).build();
+        Contemplator c = contemplator(engine, 3, Deliberation.refine(2), StoppingRules.fixed(), vts).build();
+
+        List<ContemplationEvent> events = run(c, Budget.builder().deadline(Duration.ofSeconds(10)).build(), vts);
+
+        Verdict v = verdict(events);
+        assertThat(v.runs()).extracting(AgentRun::step, r -> r.outcome().status()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("answer", AgentOutcome.Status.FINISHED),
+                org.assertj.core.groups.Tuple.tuple("answer", AgentOutcome.Status.FINISHED),
+                org.assertj.core.groups.Tuple.tuple("answer", AgentOutcome.Status.FINISHED),
+                org.assertj.core.groups.Tuple.tuple("critique", AgentOutcome.Status.FINISHED),
+                org.assertj.core.groups.Tuple.tuple("revise", AgentOutcome.Status.CANCELLED));
+        assertThat(v.stopReason()).isEqualTo(StopReason.DEADLINE);
+        assertThat(v.elapsed()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(v.answer().key()).isEqualTo("8");
+        assertThat(v.tally().counts()).isEqualTo(Map.of("8", 2, "7", 1));
+        assertThat(engine.cancelled()).isEqualTo(1);
+        assertThat(engine.active()).isZero();
+    }
 }

@@ -45,6 +45,10 @@ class MixedEnginesTest {
             assertThat(events).filteredOn(ContemplationEvent.AgentStarted.class::isInstance)
                     .extracting(e -> ((ContemplationEvent.AgentStarted) e).engine())
                     .containsExactly("arithmetic", "arithmetic", "remote-large");
+            // the events and the verdict name each agent's model: the ONNX model's, the OpenAI model's modelName
+            assertThat(events).filteredOn(ContemplationEvent.AgentStarted.class::isInstance)
+                    .extracting(e -> ((ContemplationEvent.AgentStarted) e).model())
+                    .containsExactly(ArithmeticModel.MODEL_NAME, ArithmeticModel.MODEL_NAME, "large");
             Verdict verdict = events.stream().filter(ContemplationEvent.VerdictReady.class::isInstance)
                     .map(e -> ((ContemplationEvent.VerdictReady) e).verdict()).findFirst().orElseThrow();
             assertThat(verdict.answer().key()).isEqualTo("141");
@@ -56,6 +60,9 @@ class MixedEnginesTest {
             assertThat(byEngine.get("remote-large").outputTokens()).isPositive().isLessThan(20);
             assertThat(byEngine.values().stream().mapToLong(TokenUsage::totalTokens).sum())
                     .isEqualTo(verdict.tokens().agents().totalTokens());
+            assertThat(verdict.runs()).extracting(r -> r.agentId() + " " + r.engine() + " " + r.model())
+                    .containsExactly("agent-1 arithmetic " + ArithmeticModel.MODEL_NAME,
+                            "agent-2 arithmetic " + ArithmeticModel.MODEL_NAME, "agent-3 remote-large large");
             assertThat(server.bodies()).hasSize(1);
         }
     }
