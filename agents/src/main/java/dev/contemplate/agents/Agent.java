@@ -84,16 +84,6 @@ public record Agent(String id, int ordinal, Persona persona, PromptStyle style, 
     }
 
     /**
-     * Returns the request this agent sends for {@code conversation}: the conversation's system messages, then the
-     * persona's system prompt as a system message of its own (layered on top, never replacing the app's), then the
-     * earlier turns, then {@code extra} context (protocols that show agents each other's answers), then the question
-     * phrased in this agent's style with {@code answerFormat} (empty when no answer format is needed).
-     *
-     * @param conversation what the user asks, with its system messages and history
-     * @param extra messages placed just before the question
-     * @param answerFormat an instruction on how to state the final answer, or empty
-     */
-    /**
      * Returns the request of a later round of a deliberation: the request {@link #request(Conversation, List, String)}
      * builds for {@code conversation} (its system messages, this agent's persona, earlier turns, the question in this
      * agent's style with {@code answerFormat}), followed by the protocol's {@code turns} (for example this agent's own
@@ -115,6 +105,16 @@ public record Agent(String id, int ordinal, Persona persona, PromptStyle style, 
         return new GenerationRequest(messages, sampling);
     }
 
+    /**
+     * Returns the request this agent sends for {@code conversation}: the conversation's system messages, then the
+     * persona's system prompt as a system message of its own (layered on top, never replacing the app's), then the
+     * earlier turns, then {@code extra} context (protocols that show agents each other's answers), then the question
+     * phrased in this agent's style with {@code answerFormat} (empty when no answer format is needed).
+     *
+     * @param conversation what the user asks, with its system messages and history
+     * @param extra messages placed just before the question
+     * @param answerFormat an instruction on how to state the final answer, or empty
+     */
     public GenerationRequest request(Conversation conversation, List<Message> extra, String answerFormat) {
         List<Message> context = conversation.context();
         if (context.isEmpty() && extra.isEmpty()) {

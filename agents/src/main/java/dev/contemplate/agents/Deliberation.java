@@ -26,9 +26,11 @@ import java.util.Optional;
  *       reviews the leading answer and, unless it finds nothing to fix, the answer's author revises it; the revision
  *       replaces the vote. At most N + 2R calls.</li>
  *   <li>{@link #mixtureOfAgents(int)} ({@code moa:L}): L layers of proposers, each layer seeing the previous layer's
- *       answers, then one synthesis of the last layer (the contemplator's aggregator becomes a synthesis unless one
- *       is set). At most N·L + 1 calls.</li>
+ *       answers, then one synthesis of the standing answers: the last layer's (an agent without an answer in it keeps
+ *       its earlier one); the contemplator's aggregator becomes a synthesis unless one is set. At most N·L + 1
+ *       calls.</li>
  * </ul>
+ * In {@code FAST} mode a contemplator asks one agent once, whatever the protocol.
  * Every request carries the whole conversation (system messages, earlier turns, the question); other agents' texts
  * are wrapped as untrusted data ({@link Prompts}). Implementations must be thread-safe and stateless: one instance
  * serves concurrent contemplations, and everything a round needs is in its {@link Progress}.
@@ -102,6 +104,9 @@ public interface Deliberation {
         String s = spec.trim().toLowerCase(Locale.ROOT);
         if (s.equals("independent")) {
             return independent();
+        }
+        if (s.startsWith("independent:")) {
+            throw new IllegalArgumentException("protocol '" + spec + "': independent takes no count");
         }
         int colon = s.indexOf(':');
         String kind = colon < 0 ? s : s.substring(0, colon);

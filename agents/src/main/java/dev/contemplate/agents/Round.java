@@ -7,8 +7,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One round of a deliberation: the calls a protocol asks for, all started together, and what their answers mean for
- * the vote. The orchestrator runs the turns under the contemplation's budget, stopping rule and cancellation.
+ * One round of a deliberation: the calls a protocol asks for and what their answers mean for the vote. The
+ * orchestrator starts a round's turns together (the first round's as the contemplator's scheduling says: all at once,
+ * staggered or in waves) and runs them under the contemplation's budget, stopping rule and cancellation.
  *
  * @param number the round's place in the contemplation, from 0 (the first answers)
  * @param step what the round does, for events and reports: {@code answer}, {@code debate}, {@code critique},

@@ -35,6 +35,8 @@ class DeliberationTest {
         assertThatThrownBy(() -> Deliberation.parse("vote")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown protocol 'vote'").hasMessageContaining(Deliberation.SPECS);
         assertThatThrownBy(() -> Deliberation.parse("debate")).hasMessageContaining("needs a count from 1 to 10");
+        assertThatThrownBy(() -> Deliberation.parse("independent:2"))
+                .hasMessageContaining("'independent:2': independent takes no count");
         assertThatThrownBy(() -> Deliberation.parse("debate:0")).hasMessageContaining("'debate:0'");
         assertThatThrownBy(() -> Deliberation.parse("refine:x")).hasMessageContaining("'refine:x'");
         assertThatThrownBy(() -> Deliberation.parse("moa:11")).hasMessageContaining("from 1 to 10");

@@ -282,7 +282,8 @@ public final class Contemplator {
          * Sets the deliberation protocol (default: {@link Deliberation#independent()}, i.e. self-consistency; see
          * {@link Deliberation} for debate, critique-and-refine and mixture-of-agents). Every round runs under the same
          * budget, stopping rule, guards and cancellation; a protocol that {@linkplain Deliberation#synthesises()
-         * synthesises} gets a synthesis as its aggregator when none is set.
+         * synthesises} gets a synthesis as its aggregator when none is set. {@link Mode#FAST} asks one agent once,
+         * whatever the protocol.
          */
         public Builder deliberation(Deliberation value) {
             this.deliberation = Objects.requireNonNull(value, "deliberation");

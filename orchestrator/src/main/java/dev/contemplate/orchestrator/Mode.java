@@ -2,7 +2,7 @@ package dev.contemplate.orchestrator;
 
 /** How much test-time compute one call spends. */
 public enum Mode {
-    /** One agent (the team's first); no voting. */
+    /** One agent (the team's first), asked once whatever the deliberation protocol; no voting. */
     FAST,
     /** The whole team (up to the budget's agent limit), scheduled as configured, stopping early when settled. */
     CONTEMPLATE,

@@ -22,8 +22,9 @@ import java.util.Objects;
  *     {@code provenance().fallback()} says so
  * @param stopReason why it ended
  * @param stoppingRule the name of the stopping rule used
- * @param agents one outcome per planned agent, in team order: with several rounds, its outcome in the last round that
- *     counted votes in which it was asked (all rounds are in {@code runs})
+ * @param agents one outcome per planned agent, in team order: with several rounds, the outcome of the run whose answer
+ *     stands in the vote, else its outcome in the last round that counted votes in which it was asked (every round's
+ *     outcomes are in {@code runs})
  * @param tally every sample counted, with per-answer votes
  * @param provenance how the answer was reached: the vote or aggregator that decided, the agents it rests on, and why
  *     a judge, synthesis or verifier step fell back to the vote, if it did

@@ -188,7 +188,8 @@ class DeliberationTest {
         assertThat(v.tally().counts()).isEqualTo(Map.of("7", 2, "8", 1));
         assertThat(v.runs()).filteredOn(r -> r.round() == 1)
                 .allSatisfy(r -> assertThat(r.outcome()).isInstanceOf(AgentOutcome.Cancelled.class));
-        assertThat(v.agents()).allSatisfy(o -> assertThat(o).isInstanceOf(AgentOutcome.Cancelled.class));
+        // each agent's outcome is the one behind its standing vote: its first answer
+        assertThat(v.agents()).allSatisfy(o -> assertThat(o).isInstanceOf(AgentOutcome.Answered.class));
         // the cut round's partial output is billed as cut
         assertThat(v.tokens().cut().outputTokens()).isPositive();
         assertThat(engine.cancelled()).isEqualTo(3);
@@ -492,6 +493,28 @@ class DeliberationTest {
         assertThat(v.answer().key()).isEqualTo("8");
         assertThat(v.tally().counts()).isEqualTo(Map.of("8", 2, "7", 1));
         assertThat(engine.cancelled()).isEqualTo(1);
+        assertThat(engine.active()).isZero();
+    }
+
+    @Test
+    void whenTheRuleEndsADebateRoundItJudgesAndTheVerdictCountsTheSameVotes() {
+        VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+        String[] first = {"7", "7", "8", "8", "9"};
+        ScriptedEngine engine = ScriptedEngine.builder().scheduler(vts).script(rounds(
+                i -> answer(first[i], 1), i -> i < 3 ? answer("7", 1) : answer("8", 10),
+                r -> { throw new IllegalStateException(); })).build();
+        Contemplator c = contemplator(engine, 5, Deliberation.debate(1), StoppingRules.unassailable(), vts).build();
+
+        Verdict v = verdict(run(c, Budget.unlimited(), vts));
+
+        // three agents now say 7 and two are still running: 7 cannot be caught, so the rule ends the round; the two
+        // cut agents' first answers (8, 9) go with them, so the verdict counts what the rule judged
+        assertThat(v.stopReason()).isEqualTo(StopReason.RULE_SATISFIED);
+        assertThat(v.tally().counts()).isEqualTo(Map.of("7", 3));
+        assertThat(v.confidence()).isEqualTo(1.0);
+        assertThat(v.elapsed()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(v.agents().subList(3, 5)).allSatisfy(o -> assertThat(o).isInstanceOf(AgentOutcome.Cancelled.class));
+        assertThat(engine.cancelled()).isEqualTo(2);
         assertThat(engine.active()).isZero();
     }
 }

@@ -7,6 +7,7 @@ import dev.contemplate.agents.Round;
 import dev.contemplate.agents.RoundResult;
 import dev.contemplate.inference.Message;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,6 +20,16 @@ import java.util.Optional;
 public final class Debate implements Deliberation {
 
     private final int rounds;
+
+    /**
+     * Returns {@code candidates} in team order: a prompt lists other answers the same way whichever finished first,
+     * so the same seeds give the same prompts (and the same nonces).
+     */
+    static List<Candidate> inTeamOrder(List<Candidate> candidates) {
+        List<Candidate> sorted = new ArrayList<>(candidates);
+        sorted.sort(Comparator.comparingInt(c -> c.agent().ordinal()));
+        return sorted;
+    }
 
     /** Returns a debate of up to {@code rounds} rounds after the first answers (validated by the caller). */
     public Debate(int rounds) {
@@ -44,7 +55,7 @@ public final class Debate implements Deliberation {
         for (Agent agent : progress.team()) {
             Optional<Candidate> own = r.candidateOf(agent.id());
             List<String> others = new ArrayList<>();
-            for (Candidate c : r.candidates()) {
+            for (Candidate c : inTeamOrder(r.candidates())) {
                 if (!c.agent().id().equals(agent.id())) {
                     others.add(c.text());
                 }

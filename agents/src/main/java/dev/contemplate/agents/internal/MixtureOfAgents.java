@@ -46,7 +46,7 @@ public final class MixtureOfAgents implements Deliberation {
             return Optional.empty();
         }
         List<String> previous = new ArrayList<>(r.candidates().size());
-        for (Candidate c : r.candidates()) {
+        for (Candidate c : Debate.inTeamOrder(r.candidates())) {
             previous.add(c.text());
         }
         String prompt = RoundPrompts.layer(progress.conversation(), previous, progress.answerFormat());

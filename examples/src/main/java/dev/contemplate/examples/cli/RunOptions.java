@@ -47,6 +47,10 @@ final class RunOptions {
             if (rules.isEmpty()) {
                 throw new IllegalArgumentException("at least one stopping rule is needed");
             }
+            protocols = List.copyOf(protocols);
+            if (protocols.isEmpty()) {
+                throw new IllegalArgumentException("at least one protocol is needed");
+            }
         }
 
         /** Returns the first stopping rule: the only one of {@code ask}. */
@@ -220,6 +224,9 @@ final class RunOptions {
         }
         if (protocols.isEmpty()) {
             throw CliException.usage("--protocol needs a protocol; valid: " + Deliberation.SPECS);
+        }
+        if (m == Mode.FAST && protocols.values().stream().anyMatch(p -> !(p instanceof Deliberation.Independent))) {
+            throw CliException.usage("--mode fast asks one agent once: it takes no --protocol but independent");
         }
         if (waves != null && waves < 1) {
             throw CliException.usage("--waves must be at least 1 but was " + waves);

@@ -427,6 +427,10 @@ class AskCommandTest {
         Cli.Result unknown = Cli.run("ask", "--engine", "simulated", "--protocol", "vote", "What is 2+2?");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown protocol 'vote'", "independent, debate:R, refine:R, moa:L");
+        Cli.Result fast = Cli.run("ask", "--engine", "simulated", "--mode", "fast", "--protocol", "refine:1",
+                "What is 2+2?");
+        assertThat(fast.exitCode()).isEqualTo(2);
+        assertThat(fast.err()).contains("--mode fast asks one agent once: it takes no --protocol but independent");
         Cli.Result count = Cli.run("ask", "--engine", "simulated", "--protocol", "moa:0", "What is 2+2?");
         assertThat(count.exitCode()).isEqualTo(2);
         assertThat(count.err()).contains("protocol 'moa:0' needs a count from 1 to 10");

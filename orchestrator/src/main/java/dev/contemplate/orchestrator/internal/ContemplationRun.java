@@ -111,6 +111,8 @@ final class ContemplationRun {
     private final List<AgentRun> runs = new ArrayList<>();
     /** Each agent's outcome in the last round that counted votes in which it was asked. */
     private final Map<String, AgentOutcome> latest = new HashMap<>();
+    /** Every token agents spent, counted and cut, by engine name; the engines in team order of first use. */
+    private final Map<String, TokenUsage> engineTokens = new LinkedHashMap<>();
     /** Tokens of the generations that finished with what they were asked (an answer, a critique). */
     private TokenUsage counted = TokenUsage.ZERO;
     /** Tokens spent without a counted answer: cut, failed, and the losing attempts of answered agents. */
@@ -135,6 +137,9 @@ final class ContemplationRun {
         this.budget = budget;
         this.clock = config.clock();
         this.startMillis = clock.now(TimeUnit.MILLISECONDS);
+        for (Agent a : this.planned) {
+            engineTokens.putIfAbsent(config.engineOf(a).name(), TokenUsage.ZERO);
+        }
         this.probe = config.instrumentation().start(new Instrumentation.Setup(mode, rule.name(),
                 config.voting().name(), aggregator.name(), planned.size(), budget.deadline()), subscriberContext);
     }
@@ -181,7 +186,7 @@ final class ContemplationRun {
         Optional<Round> asked = deliberation.next(new Deliberation.Progress(conversation,
                 config.voting().answerFormat(), planned, results));
         if (asked.isEmpty()) {
-            boolean ruleEnded = !rounds.isEmpty() && rounds.get(rounds.size() - 1).ruleSatisfied;
+            boolean ruleEnded = rounds.stream().anyMatch(r -> r.ruleSatisfied);
             return stop(ruleEnded ? StopReason.RULE_SATISFIED : StopReason.ALL_AGENTS_DONE, List.of());
         }
         Round round = asked.get();
@@ -243,12 +248,13 @@ final class ContemplationRun {
         }
         Agent agent = signal.agent();
         String id = agent.id();
+        String engine = config.engineOf(agent).name();
         Duration now = elapsed();
         List<ContemplationEvent> events = new ArrayList<>(3);
         if (signal instanceof Signal.Started s) {
             round.running.put(id, new Running(nowMillis(), s.meter()));
-            InferenceEngine engine = config.engineOf(agent);
-            events.add(new ContemplationEvent.AgentStarted(id, engine.name(), engine.model(), number, now));
+            InferenceEngine e = config.engineOf(agent);
+            events.add(new ContemplationEvent.AgentStarted(id, e.name(), e.model(), number, now));
             return events;
         }
         Running r = round.running.remove(id);
@@ -268,12 +274,13 @@ final class ContemplationRun {
             Instrumentation.Agent p = probeOf(id);
             if (answer.isPresent()) {
                 counted = counted.plus(c.usage());
-                cut(minus(agentSpent, c.usage()), metering); // failed tries before a retry, hedges that lost
+                engineTokens.merge(engine, c.usage(), TokenUsage::plus);
+                cut(minus(agentSpent, c.usage()), metering, engine); // failed tries before a retry, hedges that lost
                 round.outcomes.put(id, new AgentOutcome.Answered(id, answer.get(), c.text(), c.usage(), latency));
                 p.answered(c.usage());
             } else {
                 TokenUsage usage = max(agentSpent, c.usage());
-                cut(usage, metering);
+                cut(usage, metering, engine);
                 NoAnswerException cause = new NoAnswerException(id, c.text().isBlank());
                 round.outcomes.put(id, new AgentOutcome.Failed(id, cause, Optional.of(c.text()), usage, metering,
                         latency));
@@ -284,14 +291,14 @@ final class ContemplationRun {
                 events.add(new ContemplationEvent.TallyUpdated(round.tally, now));
             }
         } else if (signal instanceof Signal.Failed f) {
-            cut(agentSpent, metering);
+            cut(agentSpent, metering, engine);
             round.outcomes.put(id, new AgentOutcome.Failed(id, f.cause(), f.text(), agentSpent, metering, latency));
             events.add(new ContemplationEvent.AgentFailed(id, f.cause(), now));
             probeOf(id).failed(f.cause(), agentSpent);
         } else if (signal instanceof Signal.Shed sh) {
             if (r != null && r.meter().ran()) {
                 // refused after it ran (a retry or hedge the opened breaker stopped): a failure that spent tokens
-                cut(agentSpent, metering);
+                cut(agentSpent, metering, engine);
                 round.outcomes.put(id, new AgentOutcome.Failed(id, sh.cause(), Optional.empty(), agentSpent,
                         metering, latency));
                 events.add(new ContemplationEvent.AgentFailed(id, sh.cause(), now));
@@ -303,7 +310,7 @@ final class ContemplationRun {
             }
         }
         int remaining = round.round.turns().size() - round.outcomes.size();
-        if (remaining > 0 && round.votes() && rule.shouldStop(round.tally, remaining)) {
+        if (remaining > 0 && round.votes() && rule.shouldStop(ruleTally(round), remaining)) {
             round.ruleSatisfied = true;
             round.stop.tryEmitEmpty();
         } else if (remaining > 0 && spent.get() >= budget.maxTotalTokens()) {
@@ -311,6 +318,40 @@ final class ContemplationRun {
             round.stop.tryEmitEmpty();
         }
         return events;
+    }
+
+    /**
+     * Returns the tally the stopping rule judges in {@code round}: what would stand if the round stopped now, without
+     * the earlier votes of its agents still running (a stop cuts them, and their earlier votes with them). In the
+     * first round, and in a round that replaces the votes, that is the round's own tally.
+     */
+    private Tally ruleTally(RoundLog round) {
+        if (rounds.isEmpty() || round.round.votes() != Round.Votes.UPDATE) {
+            return round.tally;
+        }
+        Map<String, Ballot> standing = new LinkedHashMap<>();
+        standing().forEach(b -> standing.put(b.agentId(), b.ballot()));
+        for (Round.Turn t : round.round.turns()) {
+            if (!round.outcomes.containsKey(t.agent().id())) {
+                standing.remove(t.agent().id());
+            }
+        }
+        for (Ballot b : round.ballots) {
+            update(standing, b);
+        }
+        return Tally.of(standing.values().stream().map(Ballot::vote).toList());
+    }
+
+    /** An answer replaces the agent's earlier ballot; a ballot without an answer only fills a gap. */
+    private static <T> void update(Map<String, T> standing, Ballot b, T value) {
+        if (b.answered() || !standing.containsKey(b.agentId())) {
+            standing.remove(b.agentId());
+            standing.put(b.agentId(), value);
+        }
+    }
+
+    private static void update(Map<String, Ballot> standing, Ballot b) {
+        update(standing, b, b);
     }
 
     /**
@@ -335,8 +376,9 @@ final class ContemplationRun {
         }
     }
 
-    private void cut(TokenUsage usage, Metering metering) {
+    private void cut(TokenUsage usage, Metering metering, String engine) {
         cut = cut.plus(usage);
+        engineTokens.merge(engine, usage, TokenUsage::plus);
         estimated |= metering != Metering.EXACT && usage.totalTokens() > 0;
     }
 
@@ -376,13 +418,14 @@ final class ContemplationRun {
                 Running running = r.running.get(id);
                 if (running != null) {
                     TokenUsage usage = running.meter().spent();
-                    cut(usage, running.meter().metering());
+                    cut(usage, running.meter().metering(), config.engineOf(t.agent()).name());
                     o = new AgentOutcome.Cancelled(id, running.meter().deltas(), usage, running.meter().metering(),
                             Duration.ofMillis(r.endMillis - running.startMillis()));
                     events.add(new ContemplationEvent.AgentCancelled(id, now));
                     probeOf(id).cancelled(running.meter().deltas(), usage);
                 } else {
                     o = new AgentOutcome.NotStarted(id);
+                    probeOf(id).cancelled(0, TokenUsage.ZERO); // subscribed as the round ended, if at all
                 }
             }
             InferenceEngine engine = config.engineOf(t.agent());
@@ -394,20 +437,28 @@ final class ContemplationRun {
         r.running.clear();
         rounds.add(r);
         current = null;
-        Tally standing = Tally.of(standing().stream().map(Ballot::vote).toList());
+        Tally standing = Tally.of(standingBallots().stream().map(Ballot::vote).toList());
         boolean unanimous = r.votes() && r.tally.answered() == r.round.turns().size()
                 && r.tally.distinctAnswers() == 1;
         results.add(new RoundResult(r.round.number(), r.round.step(), r.candidates, leader(standing), unanimous,
                 r.ruleSatisfied));
     }
 
+    /** A ballot that stands, with the round it was cast in. */
+    private record Standing(Ballot ballot, RoundLog round) {
+        String agentId() {
+            return ballot.agentId();
+        }
+    }
+
     /**
      * Returns the ballots that stand after the closed rounds, in the order they were cast: each round that votes
      * updates each of its agents' ballots (an answer replaces an earlier ballot; a ballot without an answer only
-     * fills a gap), and a round that replaces votes clears the earlier ones once it has an answer.
+     * fills a gap); agents that the stopping rule cut in a later round lose their earlier ballot (the rule judged
+     * without it); a round that replaces votes clears the earlier ones once it has an answer.
      */
-    private List<Ballot> standing() {
-        Map<String, Ballot> standing = new LinkedHashMap<>();
+    private List<Standing> standing() {
+        Map<String, Standing> standing = new LinkedHashMap<>();
         for (RoundLog r : rounds) {
             if (!r.votes()) {
                 continue;
@@ -415,19 +466,27 @@ final class ContemplationRun {
             if (r.round.votes() == Round.Votes.REPLACE && r.ballots.stream().anyMatch(Ballot::answered)) {
                 standing.clear();
             }
-            for (Ballot b : r.ballots) {
-                if (b.answered() || !standing.containsKey(b.agentId())) {
-                    standing.remove(b.agentId());
-                    standing.put(b.agentId(), b);
+            if (r.ruleSatisfied) {
+                for (Round.Turn t : r.round.turns()) {
+                    if (!r.outcomes.containsKey(t.agent().id())) {
+                        standing.remove(t.agent().id());
+                    }
                 }
+            }
+            for (Ballot b : r.ballots) {
+                update(standing, b, new Standing(b, r));
             }
         }
         return new ArrayList<>(standing.values());
     }
 
+    private List<Ballot> standingBallots() {
+        return standing().stream().map(Standing::ballot).toList();
+    }
+
     /** Returns the candidate that stands for the vote's leading answer over {@code tally}, if any. */
     private Optional<Candidate> leader(Tally tally) {
-        List<Ballot> ballots = inTeamOrder(standing());
+        List<Ballot> ballots = inTeamOrder(standingBallots());
         Decision d = counter.decide(ballots, tally);
         if (d.answer().isEmpty()) {
             return Optional.empty();
@@ -458,18 +517,30 @@ final class ContemplationRun {
     synchronized Flux<ContemplationEvent> finish() {
         finished = true;
         List<ContemplationEvent> events = new ArrayList<>();
-        if (current != null) {
-            close(current, events);
+        RoundLog open = current;
+        if (open != null && open.running.isEmpty() && open.outcomes.isEmpty()) {
+            // the deadline came as a round opened: nothing of it ran
+            open.stop.tryEmitEmpty();
+            current = null;
+        } else if (open != null) {
+            close(open, events);
         }
         Duration now = elapsed();
         StopReason reason = stopReason != null ? stopReason : StopReason.DEADLINE;
+        List<Standing> standingVotes = standing();
+        Map<String, AgentOutcome> behindVotes = new HashMap<>();
+        for (Standing v : standingVotes) {
+            if (v.ballot().answered()) {
+                behindVotes.put(v.agentId(), v.round().outcomes.get(v.agentId()));
+            }
+        }
         List<AgentOutcome> ordered = new ArrayList<>(planned.size());
         for (Agent a : planned) {
-            AgentOutcome o = latest.get(a.id());
+            AgentOutcome o = behindVotes.getOrDefault(a.id(), latest.get(a.id()));
             ordered.add(o != null ? o : new AgentOutcome.NotStarted(a.id()));
         }
         endAgents();
-        List<Ballot> standing = standing();
+        List<Ballot> standing = standingVotes.stream().map(Standing::ballot).toList();
         long votingRounds = rounds.stream().filter(RoundLog::votes).count();
         // one round's tally is kept as it grew; across rounds, the standing ballots are counted again
         Tally tally = votingRounds == 1 ? rounds.stream().filter(RoundLog::votes).findFirst().orElseThrow().tally
@@ -482,11 +553,7 @@ final class ContemplationRun {
             return Flux.fromIterable(events).concatWith(Flux.error(noVerdict(reason, ordered)));
         }
         Ballots cast = new Ballots(conversation, inTeamOrder, tally, vote);
-        Map<String, TokenUsage> byEngine = new LinkedHashMap<>();
-        for (AgentRun run : runs) {
-            byEngine.merge(run.engine(), run.outcome().usage(), TokenUsage::plus);
-        }
-        TokenAccount agentTokens = new TokenAccount(counted, cut, TokenUsage.ZERO, estimated, byEngine);
+        TokenAccount agentTokens = new TokenAccount(counted, cut, TokenUsage.ZERO, estimated, engineTokens);
         List<AgentRun> allRuns = List.copyOf(runs);
         Aggregation.VerdictFactory verdicts = (decision, aggregationTokens, elapsed) -> {
             TokenAccount tokens = agentTokens;

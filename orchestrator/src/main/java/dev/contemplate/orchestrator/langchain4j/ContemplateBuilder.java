@@ -1,5 +1,6 @@
 package dev.contemplate.orchestrator.langchain4j;
 
+import dev.contemplate.agents.Deliberation;
 import dev.contemplate.agents.Team;
 import dev.contemplate.aggregation.Aggregator;
 import dev.contemplate.aggregation.AnswerExtractor;
@@ -49,6 +50,7 @@ public final class ContemplateBuilder<M> {
     private @Nullable Voting voting;
     private StoppingRule stoppingRule = StoppingRules.parse(Contemplate.DEFAULT_STOPPING_RULE);
     private @Nullable Aggregator aggregator;
+    private Deliberation deliberation = Deliberation.independent();
     private Budget budget = Budget.builder().deadline(Contemplate.DEFAULT_DEADLINE).build();
     private Scheduling scheduling = Scheduling.allAtOnce();
     private Mode mode = Mode.CONTEMPLATE;
@@ -171,6 +173,20 @@ public final class ContemplateBuilder<M> {
     }
 
     /**
+     * Sets how the agents deliberate (default: {@link Deliberation#independent()}): {@code Deliberation.debate(2)},
+     * {@code refine(2)} or {@code mixtureOfAgents(2)} add rounds in which agents read each other's answers, on the
+     * same model, under the same budget; mixture-of-agents ends with a synthesis unless an aggregator is set.
+     *
+     * @param value the protocol
+     * @return this builder
+     * @throws NullPointerException if {@code value} is null
+     */
+    public ContemplateBuilder<M> deliberation(Deliberation value) {
+        this.deliberation = Objects.requireNonNull(value, "deliberation");
+        return this;
+    }
+
+    /**
      * Sets the budget of each request (default: a {@link Contemplate#DEFAULT_DEADLINE 60 s} deadline, no token
      * limit).
      *
@@ -286,6 +302,7 @@ public final class ContemplateBuilder<M> {
                     .engine(engine)
                     .team(team.build())
                     .stoppingRule(stoppingRule)
+                    .deliberation(deliberation)
                     .budget(budget)
                     .scheduling(scheduling)
                     .guard(engine, guard)

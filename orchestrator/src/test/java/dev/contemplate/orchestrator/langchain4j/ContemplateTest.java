@@ -154,6 +154,30 @@ class ContemplateTest {
     }
 
     @Test
+    void aDebateThroughTheLangChain4jBuilderShowsEachAgentTheOthersAnswersAndKeepsTheSystemMessage() {
+        // the first round disagrees; shown the others' answers, every agent settles on 42
+        FakeChatModel model = new FakeChatModel(call -> call <= 3 ? (call == 2 ? "I think 41." : "It is 42.")
+                : "Having checked the others, 42.");
+        ContemplatingChatModel contemplating = Contemplate.builder(model)
+                .agents(3).seed(7)
+                .extractor(AnswerExtractors.numeric())
+                .stoppingRule(StoppingRules.fixed())
+                .deliberation(dev.contemplate.agents.Deliberation.debate(2))
+                .build();
+
+        Verdict v = verdict(ask(contemplating, SystemMessage.from("You are Acme's assistant."),
+                UserMessage.from("What is 6*7?")));
+
+        assertThat(v.answer().key()).isEqualTo("42");
+        assertThat(v.rounds()).isEqualTo(2);
+        assertThat(model.requests).hasSize(6);
+        ChatRequest debate = model.requests.get(5);
+        assertThat(debate.messages().get(0)).isEqualTo(SystemMessage.from("You are Acme's assistant."));
+        String last = ((UserMessage) debate.messages().get(debate.messages().size() - 1)).singleText();
+        assertThat(last).contains("<candidate id=\"1\" nonce=\"", "<candidate id=\"2\" nonce=\"");
+    }
+
+    @Test
     void builderOptionsShapeTheTeamTheVoteAndTheRule() {
         FakeChatModel model = new FakeChatModel(call -> call == 2 ? "I think 41." : "So the answer is 42.");
         ContemplatingChatModel contemplating = Contemplate.builder(model)

@@ -64,6 +64,7 @@ public final class Bench {
     private final List<Deliberation> protocols;
     /** Every protocol under every rule, protocol by protocol: the bench's rows. */
     private final List<Variant> variants;
+    private final Variant baselineVariant;
     private final long seed;
     private final Mode mode;
     private final BenchClock clock;
@@ -87,6 +88,9 @@ public final class Bench {
             }
         }
         this.variants = List.copyOf(vs);
+        // the baseline is one agent answering once: under protocols, the independent one
+        this.baselineVariant = protocols.isEmpty() ? variants.get(0)
+                : new Variant(Deliberation.independent(), rules.get(0), rules.get(0).name());
         this.seed = b.seed;
         this.mode = b.mode;
         this.clock = b.clock;
@@ -130,7 +134,7 @@ public final class Bench {
             Dataset.Item item = items.get(q);
             long base = questionSeed(seed, q);
             String text = Objects.requireNonNull(prompt.apply(item.question()), "prompt");
-            runOne(baseline, 1, variants.get(0), base, q, item, text);
+            runOne(baseline, 1, baselineVariant, base, q, item, text);
             for (int r = 0; r < variants.size(); r++) {
                 for (CellStats cell : table.get(r).values()) {
                     if (cell != baseline) {
@@ -265,8 +269,9 @@ public final class Bench {
          * Adds deliberation protocols to compare, in order; one with the name of one already added is ignored. Each
          * protocol runs under each rule on the same seeds ({@link Contemplator#withDeliberation} applies it to the
          * factory's contemplator), and the result's rows are labelled {@code "protocol rule"} (just the rule when one
-         * protocol is given). The single-agent baseline runs under the first protocol and the first rule. Default,
-         * when none is added: each contemplator's own protocol.
+         * protocol is given). The single-agent baseline is one agent answering once: it runs under
+         * {@link Deliberation#independent()} and the first rule, and every row's gain and latency ratio is against it.
+         * Default, when none is added: each contemplator's own protocol.
          *
          * @throws NullPointerException if a protocol is null
          */
