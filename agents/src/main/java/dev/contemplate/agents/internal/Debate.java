@@ -17,9 +17,7 @@ import java.util.Optional;
  * rounds, once a round is unanimous, once the stopping rule ends a round, or when fewer than two texts are left to
  * debate. Not part of the public API: use {@link Deliberation#debate(int)}.
  */
-public final class Debate implements Deliberation {
-
-    private final int rounds;
+public final class Debate extends CountedProtocol {
 
     /**
      * Returns {@code candidates} in team order: a prompt lists other answers the same way whichever finished first,
@@ -33,22 +31,12 @@ public final class Debate implements Deliberation {
 
     /** Returns a debate of up to {@code rounds} rounds after the first answers (validated by the caller). */
     public Debate(int rounds) {
-        this.rounds = rounds;
+        super("debate", rounds);
     }
 
     @Override
-    public String name() {
-        return "debate:" + rounds;
-    }
-
-    @Override
-    public Optional<Round> next(Progress progress) {
-        Optional<RoundResult> last = progress.last();
-        if (last.isEmpty()) {
-            return Optional.of(progress.firstAnswers());
-        }
-        RoundResult r = last.get();
-        if (r.number() >= rounds || r.unanimous() || r.ruleSatisfied() || r.candidates().size() < 2) {
+    Optional<Round> after(Progress progress, RoundResult r) {
+        if (r.number() >= count || r.unanimous() || r.ruleSatisfied() || r.candidates().size() < 2) {
             return Optional.empty();
         }
         List<Round.Turn> turns = new ArrayList<>(progress.team().size());

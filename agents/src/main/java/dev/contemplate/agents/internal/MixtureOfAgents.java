@@ -16,18 +16,11 @@ import java.util.Optional;
  * last layer. A layer with no text ends it early. Not part of the public API: use
  * {@link Deliberation#mixtureOfAgents(int)}.
  */
-public final class MixtureOfAgents implements Deliberation {
-
-    private final int layers;
+public final class MixtureOfAgents extends CountedProtocol {
 
     /** Returns mixture-of-agents with {@code layers} layers of proposers (validated by the caller). */
     public MixtureOfAgents(int layers) {
-        this.layers = layers;
-    }
-
-    @Override
-    public String name() {
-        return "moa:" + layers;
+        super("moa", layers);
     }
 
     @Override
@@ -36,13 +29,8 @@ public final class MixtureOfAgents implements Deliberation {
     }
 
     @Override
-    public Optional<Round> next(Progress progress) {
-        Optional<RoundResult> last = progress.last();
-        if (last.isEmpty()) {
-            return Optional.of(progress.firstAnswers());
-        }
-        RoundResult r = last.get();
-        if (r.number() + 1 >= layers || r.candidates().isEmpty()) {
+    Optional<Round> after(Progress progress, RoundResult r) {
+        if (r.number() + 1 >= count || r.candidates().isEmpty()) {
             return Optional.empty();
         }
         List<String> previous = new ArrayList<>(r.candidates().size());

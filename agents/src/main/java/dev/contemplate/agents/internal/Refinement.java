@@ -15,30 +15,18 @@ import java.util.Optional;
  * to {@code rounds} critiques. The critic is the agent after the leading answer's author in team order (the author
  * itself in a team of one). Not part of the public API: use {@link Deliberation#refine(int)}.
  */
-public final class Refinement implements Deliberation {
+public final class Refinement extends CountedProtocol {
 
     static final String CRITIQUE = "critique";
     static final String REVISE = "revise";
 
-    private final int rounds;
-
     /** Returns critique-and-refine with up to {@code rounds} critiques (validated by the caller). */
     public Refinement(int rounds) {
-        this.rounds = rounds;
+        super("refine", rounds);
     }
 
     @Override
-    public String name() {
-        return "refine:" + rounds;
-    }
-
-    @Override
-    public Optional<Round> next(Progress progress) {
-        Optional<RoundResult> last = progress.last();
-        if (last.isEmpty()) {
-            return Optional.of(progress.firstAnswers());
-        }
-        RoundResult r = last.get();
+    Optional<Round> after(Progress progress, RoundResult r) {
         Optional<Candidate> leader = r.leader();
         if (leader.isEmpty()) {
             return Optional.empty();
@@ -46,7 +34,7 @@ public final class Refinement implements Deliberation {
         Candidate lead = leader.get();
         if (!r.step().equals(CRITIQUE)) {
             long critiques = progress.rounds().stream().filter(x -> x.step().equals(CRITIQUE)).count();
-            if (critiques >= rounds) {
+            if (critiques >= count) {
                 return Optional.empty();
             }
             Agent critic = criticOf(progress.team(), lead.agent());

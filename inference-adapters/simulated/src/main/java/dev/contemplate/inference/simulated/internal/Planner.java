@@ -99,14 +99,8 @@ public final class Planner {
     }
 
     private static Outcome mostProbable(Scenario s) {
-        String best = null;
-        double bestP = -1;
-        for (Map.Entry<String, Double> e : s.answers().entrySet()) {
-            if (e.getValue() > bestP) {
-                best = e.getKey();
-                bestP = e.getValue();
-            }
-        }
+        String best = RoundScenarios.argmax(s.answers());
+        double bestP = best == null ? -1 : s.probability(best);
         if (best != null && bestP >= s.failureProbability() && bestP >= s.noAnswerProbability()) {
             return new Outcome(best, false);
         }

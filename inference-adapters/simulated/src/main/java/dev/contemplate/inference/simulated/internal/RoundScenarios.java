@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the simulated engine plays the later rounds of the built-in deliberation protocols, which it recognises by the
@@ -80,7 +81,7 @@ public final class RoundScenarios {
         List<String> shown = shownAnswers(last);
         if (last.startsWith("Review a response")) {
             String reviewed = shown.isEmpty() ? null : shown.get(0);
-            double confirm = reviewed != null && reviewed.equals(mostLikely(base)) ? CONFIRM_RIGHT : CONFIRM_WRONG;
+            double confirm = reviewed != null && reviewed.equals(argmax(base.answers())) ? CONFIRM_RIGHT : CONFIRM_WRONG;
             // an ordered map: the outcome drawn depends on the answers' order, which must not change between runs
             Map<String, Double> verdicts = new LinkedHashMap<>();
             verdicts.put("no issues", confirm);
@@ -119,25 +120,18 @@ public final class RoundScenarios {
         return answers;
     }
 
-    private static String majority(List<String> answers) {
+    private static @Nullable String majority(List<String> answers) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         answers.forEach(a -> counts.merge(a, 1, Integer::sum));
-        String best = null;
-        int most = 0;
-        for (Map.Entry<String, Integer> e : counts.entrySet()) {
-            if (e.getValue() > most) {
-                best = e.getKey();
-                most = e.getValue();
-            }
-        }
-        return best;
+        return argmax(counts);
     }
 
-    private static String mostLikely(Scenario s) {
+    /** Returns the key with the largest value, the first of equals; null for an empty map. */
+    static <V extends Comparable<V>> @Nullable String argmax(Map<String, V> values) {
         String best = null;
-        double most = -1;
-        for (Map.Entry<String, Double> e : s.answers().entrySet()) {
-            if (e.getValue() > most) {
+        V most = null;
+        for (Map.Entry<String, V> e : values.entrySet()) {
+            if (most == null || e.getValue().compareTo(most) > 0) {
                 best = e.getKey();
                 most = e.getValue();
             }
