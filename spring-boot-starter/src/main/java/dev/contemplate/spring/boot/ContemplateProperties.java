@@ -41,6 +41,12 @@ public class ContemplateProperties implements Validator {
     private String stoppingRule = "beta:0.95";
 
     /**
+     * How the agents deliberate: independent (each answers once), debate:R (up to R rounds reading each other's
+     * answers), refine:R (up to R critique-and-revise rounds) or moa:L (L layers, then a synthesis).
+     */
+    private String protocol = "independent";
+
+    /**
      * How answers are counted: majority, weighted, weighted:lowest-group, weighted:sequence (these need
      * 'contemplate.extractor') or semantic (free-form answers clustered by meaning). Default: semantic, or majority
      * when an extractor is set.
@@ -152,6 +158,16 @@ public class ContemplateProperties implements Validator {
     /** Sets the stopping rule's spec. */
     public void setStoppingRule(String stoppingRule) {
         this.stoppingRule = stoppingRule;
+    }
+
+    /** Returns the deliberation protocol's spec. */
+    public String getProtocol() {
+        return protocol;
+    }
+
+    /** Sets the deliberation protocol's spec. */
+    public void setProtocol(String protocol) {
+        this.protocol = protocol;
     }
 
     /** Returns the vote's name, or null for the default. */

@@ -1,5 +1,6 @@
 package dev.contemplate.spring.boot;
 
+import dev.contemplate.agents.Deliberation;
 import dev.contemplate.aggregation.Aggregator;
 import dev.contemplate.aggregation.Aggregators;
 import dev.contemplate.aggregation.AnswerExtractor;
@@ -38,6 +39,7 @@ import org.jspecify.annotations.Nullable;
  * @param seed the base seed, or null
  * @param maxTokensPerAgent the most tokens each agent writes
  * @param stoppingRule the stopping rule
+ * @param protocol the deliberation protocol
  * @param voting the vote, or null for the builder's default
  * @param aggregator the last step, or null for the vote's own decision
  * @param budget the budget of each request
@@ -47,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  * @param guard the guard rails' settings
  */
 record ContemplateSettings(Mode mode, int agents, double temperature, @Nullable Long seed, int maxTokensPerAgent,
-        StoppingRule stoppingRule, @Nullable Voting voting, @Nullable Aggregator aggregator, Budget budget,
+        StoppingRule stoppingRule, Deliberation protocol, @Nullable Voting voting, @Nullable Aggregator aggregator, Budget budget,
         Scheduling scheduling, boolean answerOnly, int maxInFlight, Guard guard) {
 
     /** The prefix of every property. */
@@ -89,6 +91,8 @@ record ContemplateSettings(Mode mode, int agents, double temperature, @Nullable 
         }
         StoppingRule rule = spec(sink, "stoppingRule", "stopping-rule", "stopping rule", properties.getStoppingRule(),
                 StoppingRules::parse);
+        Deliberation protocol = spec(sink, "protocol", "protocol", "protocol", properties.getProtocol(),
+                Deliberation::parse);
         AnswerExtractor extractor = properties.getExtractor() == null ? null
                 : spec(sink, "extractor", "extractor", "answer extractor", properties.getExtractor(),
                         AnswerExtractors::parse);
@@ -104,7 +108,8 @@ record ContemplateSettings(Mode mode, int agents, double temperature, @Nullable 
         Scheduling scheduling = properties.getWaves() == null ? Scheduling.allAtOnce()
                 : Scheduling.waves(properties.getWaves());
         return new ContemplateSettings(properties.getMode(), properties.getAgents(), temperature, properties.getSeed(),
-                properties.getMaxTokensPerAgent(), Objects.requireNonNull(rule), voting, aggregator, budget,
+                properties.getMaxTokensPerAgent(), Objects.requireNonNull(rule), Objects.requireNonNull(protocol), voting,
+                aggregator, budget,
                 scheduling, properties.isAnswerOnly(), properties.getMaxInFlight(), Objects.requireNonNull(guard));
     }
 
@@ -128,7 +133,7 @@ record ContemplateSettings(Mode mode, int agents, double temperature, @Nullable 
      */
     <M> ContemplateBuilder<M> applyTo(ContemplateBuilder<M> builder, EngineGuard engineGuard) {
         builder.mode(mode).agents(agents).temperature(temperature).maxTokensPerAgent(maxTokensPerAgent)
-                .stoppingRule(stoppingRule).budget(budget).scheduling(scheduling).answerOnly(answerOnly)
+                .stoppingRule(stoppingRule).deliberation(protocol).budget(budget).scheduling(scheduling).answerOnly(answerOnly)
                 .maxInFlight(maxInFlight).guard(engineGuard);
         if (seed != null) {
             builder.seed(seed);

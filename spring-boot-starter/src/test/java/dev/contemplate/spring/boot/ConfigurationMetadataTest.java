@@ -38,8 +38,8 @@ class ConfigurationMetadataTest {
         Map<String, Map<String, Object>> properties = properties();
 
         assertThat(properties).containsOnlyKeys("contemplate.enabled", "contemplate.mode", "contemplate.agents",
-                "contemplate.stopping-rule", "contemplate.vote", "contemplate.extractor", "contemplate.judge",
-                "contemplate.temperature", "contemplate.seed", "contemplate.max-tokens-per-agent", "contemplate.waves",
+                "contemplate.stopping-rule", "contemplate.protocol", "contemplate.vote", "contemplate.extractor",
+                "contemplate.judge", "contemplate.temperature", "contemplate.seed", "contemplate.max-tokens-per-agent", "contemplate.waves",
                 "contemplate.answer-only", "contemplate.max-in-flight", "contemplate.chat-model-bean",
                 "contemplate.streaming-chat-model-bean", "contemplate.budget.deadline",
                 "contemplate.budget.max-tokens", "contemplate.guard.enabled", "contemplate.guard.instance",
@@ -65,6 +65,7 @@ class ConfigurationMetadataTest {
                 Map.entry("contemplate.mode", "contemplate"),
                 Map.entry("contemplate.agents", 5),
                 Map.entry("contemplate.stopping-rule", "beta:0.95"),
+                Map.entry("contemplate.protocol", "independent"),
                 Map.entry("contemplate.temperature", 0.7),
                 Map.entry("contemplate.max-tokens-per-agent", 1024),
                 Map.entry("contemplate.answer-only", false),
@@ -88,7 +89,8 @@ class ConfigurationMetadataTest {
         }
 
         assertThat(hints).containsOnlyKeys("contemplate.stopping-rule", "contemplate.vote", "contemplate.extractor",
-                "contemplate.judge");
+                "contemplate.judge", "contemplate.protocol");
+        assertThat(hints.get("contemplate.protocol")).contains("independent", "debate:2", "refine:2", "moa:2");
         assertThat(hints.get("contemplate.vote")).contains("semantic", "majority", "weighted");
         assertThat(hints.get("contemplate.judge")).contains("usc", "synthesis");
         assertThat(hints.get("contemplate.stopping-rule")).contains("beta:0.95", "unassailable");

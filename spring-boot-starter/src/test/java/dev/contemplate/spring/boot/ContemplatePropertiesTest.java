@@ -148,6 +148,17 @@ class ContemplatePropertiesTest {
     }
 
     @Test
+    void theProtocolPropertyChoosesHowTheAgentsDeliberate() {
+        run(FakeChatModel.answering("x"), context -> {
+            Contemplate.Wrapped<?> wrapped = context.getBean(ContemplateAutoConfiguration.CHAT_MODEL_WRAPPED_BEAN,
+                    Contemplate.Wrapped.class);
+            assertThat(wrapped.contemplator().deliberation().name()).isEqualTo("moa:2");
+            // mixture-of-agents ends with a synthesis when no judge is set
+            assertThat(wrapped.contemplator().aggregator().name()).isEqualTo("synthesis");
+        }, "contemplate.protocol=moa:2");
+    }
+
+    @Test
     void theDefaultsAreThoseOfTheOneLineWrapper() {
         run(FakeChatModel.answering("x"), context -> {
             ContemplateProperties p = context.getBean(ContemplateProperties.class);
@@ -162,6 +173,7 @@ class ContemplatePropertiesTest {
             assertThat(wrapped.contemplator().agents()).hasSize(5);
             assertThat(wrapped.contemplator().voting().name()).isEqualTo("semantic");
             assertThat(wrapped.contemplator().stoppingRule().name()).isEqualTo("beta:0.95");
+            assertThat(wrapped.contemplator().deliberation().name()).isEqualTo("independent");
             assertThat(wrapped.contemplator().budget().deadline()).isEqualTo(Duration.ofSeconds(60));
         });
     }
@@ -172,6 +184,8 @@ class ContemplatePropertiesTest {
         "contemplate.stopping-rule=nope       | contemplate.stopping-rule 'nope' is not a valid stopping rule: "
                 + "unknown stopping rule 'nope'; valid: fixed, fixed:K, unassailable, beta, beta:T, esc, esc:W",
         "contemplate.stopping-rule=beta:2     | contemplate.stopping-rule 'beta:2' is not a valid stopping rule",
+        "contemplate.protocol=debate          | contemplate.protocol 'debate' is not a valid protocol: protocol "
+                + "'debate' needs a count from 1 to 10 after the colon, e.g. debate:2",
         "contemplate.vote=plurality           | contemplate.vote 'plurality' is not a valid vote",
         "contemplate.vote=majority            | contemplate.extractor must be set for contemplate.vote 'majority'",
         "contemplate.extractor=digits         | contemplate.extractor 'digits' is not a valid answer extractor",
