@@ -94,7 +94,9 @@ final class BenchOutput {
             ObjectNode n = results.addObject();
             // with several protocols a row's label is "protocol rule"
             boolean compared = settings.protocols().size() > 1;
-            n.put("protocol", compared ? c.rule().substring(0, c.rule().indexOf(' ')) : settings.protocol().name());
+            // the baseline is one agent answering once, under every protocol
+            n.put("protocol", c.baseline() ? "independent"
+                    : compared ? c.rule().substring(0, c.rule().indexOf(' ')) : settings.protocol().name());
             n.put("stoppingRule", compared ? c.rule().substring(c.rule().indexOf(' ') + 1) : c.rule());
             n.put("agents", c.agents());
             n.put("questions", c.questions());

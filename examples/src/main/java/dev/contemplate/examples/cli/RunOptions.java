@@ -1,8 +1,8 @@
 package dev.contemplate.examples.cli;
 
+import dev.contemplate.agents.Deliberation;
 import dev.contemplate.aggregation.Aggregator;
 import dev.contemplate.aggregation.Aggregators;
-import dev.contemplate.agents.Deliberation;
 import dev.contemplate.aggregation.AnswerExtractor;
 import dev.contemplate.aggregation.AnswerExtractors;
 import dev.contemplate.aggregation.Verifiers;
@@ -241,9 +241,7 @@ final class RunOptions {
         long s = chosen ? ThreadLocalRandom.current().nextLong(1, 1_000_000_000L) : seed;
         Scheduling scheduling = waves == null ? Scheduling.allAtOnce() : Scheduling.waves(waves);
         return new Settings(m, d, List.copyOf(rules.values()), extractor, voting, aggregator,
-                List.copyOf(protocols.values()), s, chosen,
-                scheduling,
-                waves, temperature, maxTokens);
+                List.copyOf(protocols.values()), s, chosen, scheduling, waves, temperature, maxTokens);
     }
 
     /**

@@ -390,6 +390,10 @@ class BenchCommandTest {
             assertThat(cell.path("stoppingRule").asText()).isEqualTo("fixed");
             if (cell.path("agents").asInt() == 3) {
                 teams.put(cell.path("protocol").asText(), cell);
+            } else {
+                // one agent answering once: the baseline of every row
+                assertThat(cell.path("protocol").asText()).isEqualTo("independent");
+                assertThat(cell.path("meanCalls").asDouble()).isEqualTo(1.0);
             }
         }
         assertThat(teams.keySet()).containsExactly("independent", "debate:1", "refine:1", "moa:2");
