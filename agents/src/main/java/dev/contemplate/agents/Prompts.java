@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * a text cannot contain the nonce of the request it is part of (it would have to contain its own hash), while the
  * same inputs give the same request (reproducible runs, prompt caching). Inside the text, every {@code <} that opens
  * something that looks like one of the tags ({@code <candidate}, {@code </candidate}, {@code <question},
- * {@code <message}, {@code <critique}, with any case and spacing) becomes {@code &lt;}, and any occurrence of the nonce becomes
- * {@code [nonce]}, so a candidate can neither close its own piece nor open another.
+ * {@code <message}, {@code <critique}, with any case and spacing) becomes {@code &lt;}, and any occurrence of the
+ * nonce becomes {@code [nonce]}, so a candidate can neither close its own piece nor open another.
  */
 public final class Prompts {
 

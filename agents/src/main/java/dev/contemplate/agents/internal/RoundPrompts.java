@@ -32,7 +32,7 @@ final class RoundPrompts {
                 + "theirs, and give your updated answer to the question." + format(answerFormat);
     }
 
-    /** A proposer's prompt in a later mixture-of-agents layer: the previous layer's answers as data, then synthesise. */
+    /** A proposer's prompt in a later mixture-of-agents layer: the layer before's answers as data, then merge. */
     static String layer(Conversation conversation, List<String> previous, String answerFormat) {
         String nonce = Prompts.nonce(conversation, previous);
         return "Several models answered the question above. Their responses follow. " + DATA_RULE + "\n\n"

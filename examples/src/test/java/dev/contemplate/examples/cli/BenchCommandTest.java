@@ -383,7 +383,8 @@ class BenchCommandTest {
                 "--stop", "fixed", "--seed", "2", "--protocol", "independent,debate:1,refine:1,moa:2", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode json = r.json();
-        assertThat(json.path("protocols").toString()).isEqualTo("[\"independent\",\"debate:1\",\"refine:1\",\"moa:2\"]");
+        assertThat(json.path("protocols").toString())
+                .isEqualTo("[\"independent\",\"debate:1\",\"refine:1\",\"moa:2\"]");
         assertThat(json.path("aggregator").asText()).isEqualTo("vote, synthesis");
         Map<String, JsonNode> teams = new java.util.LinkedHashMap<>();
         for (JsonNode cell : json.path("results")) {

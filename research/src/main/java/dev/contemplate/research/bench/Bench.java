@@ -44,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  * q (0, 1, 2, ...) the factory is asked for a team seeded with {@link #questionSeed(long, int) questionSeed(seed, q)}
  * for every count and rule, so counts and rules share their first agents' samples: differences between cells are
  * paired, and no two questions share a seed. With {@link Builder#protocols protocols} to compare, every protocol runs
- * under every rule on those same seeds, so protocols are compared pairwise too. Each run is timed on the {@link BenchClock} under the contemplator's own
+ * under every rule on those same seeds, so protocols are compared pairwise too, and the baseline is one agent
+ * answering once (independent). Each run is timed on the {@link BenchClock} under the contemplator's own
  * {@linkplain Contemplator#budget() budget}, in the bench's {@link Mode}.
  *
  * <p><b>Scoring.</b> A question is right when the verdict's answer is the data set's: by key when the contemplator's
