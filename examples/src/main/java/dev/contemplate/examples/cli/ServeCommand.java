@@ -1,5 +1,6 @@
 package dev.contemplate.examples.cli;
 
+import dev.contemplate.agents.Deliberation;
 import dev.contemplate.aggregation.Aggregator;
 import dev.contemplate.aggregation.Aggregators;
 import dev.contemplate.aggregation.AnswerExtractor;
@@ -109,6 +110,12 @@ final class ServeCommand implements Callable<Integer> {
                     + "token). Default: none, the vote decides.")
     @Nullable String judge;
 
+    @Option(names = "--protocol", paramLabel = "PROTOCOL", defaultValue = "independent",
+            description = "How the agents of every contemplation deliberate: " + Deliberation.SPECS + " (see ask). "
+                    + "Beyond independent it needs --base-url (the embedded demo model reads only arithmetic). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String protocol = "independent";
+
     @Option(names = "--max-concurrent", paramLabel = "N", defaultValue = "16",
             description = "Completions that run at once; more wait. Default: ${DEFAULT-VALUE}.")
     int maxConcurrent = 16;
@@ -131,7 +138,9 @@ final class ServeCommand implements Callable<Integer> {
         Duration deadline = parse(() -> Durations.parse(budget));
         StoppingRule rule = parse(() -> StoppingRules.parse(stop));
         AnswerExtractor extractor = parse(() -> AnswerExtractors.parse(extract));
-        Aggregator aggregator = judge == null ? Aggregator.vote() : parse(() -> Aggregators.parse(judge));
+        Deliberation deliberation = parse(() -> Deliberation.parse(protocol));
+        // without a judge the protocol chooses the last step: a synthesis for mixture-of-agents, else the vote
+        Aggregator aggregator = judge == null ? null : parse(() -> Aggregators.parse(judge));
         ContemplateServer.Builder builder = parse(() -> ContemplateServer.builder().host(host).port(port)
                 .maxConcurrent(maxConcurrent).maxQueued(maxQueued));
         String key = apiKey();
@@ -142,6 +151,11 @@ final class ServeCommand implements Callable<Integer> {
         if (config.kind() == EngineOptions.Kind.SIMULATED) {
             throw CliException.usage("serve answers in real time; the simulated engine runs on a virtual clock: use "
                     + "--engine embedded or openai");
+        }
+        if (config.kind() == EngineOptions.Kind.EMBEDDED && !(deliberation instanceof Deliberation.Independent)) {
+            throw CliException.usage("--protocol " + deliberation.name() + " needs a chat model: the embedded demo "
+                    + "model reads only arithmetic questions such as 54+39-25+73, not other agents' answers; use "
+                    + "--base-url (an OpenAI-compatible server)");
         }
         String voteSpec = vote != null ? vote : config.kind() == EngineOptions.Kind.EMBEDDED ? "majority" : "semantic";
         Voting voting = parse(() -> Votings.parse(voteSpec, extractor));
@@ -154,13 +168,16 @@ final class ServeCommand implements Callable<Integer> {
         // server and then the engine have closed
         try (StopSignal stopSignal = new StopSignal(); EngineSetup setup = EngineSetup.open(config, request)) {
             Budget perRequest = Budget.builder().deadline(deadline).maxAgents(agents).build();
-            Function<SamplingOverrides, Contemplator> contemplators = overrides -> setup.contemplator()
-                    .team(overrides.applyTo(setup.team(maxAgents, ThreadLocalRandom.current().nextLong(1, 1L << 30))))
-                    .voting(voting)
-                    .aggregator(aggregator)
-                    .stoppingRule(rule)
-                    .budget(perRequest)
-                    .build();
+            Function<SamplingOverrides, Contemplator> contemplators = overrides -> {
+                Contemplator.Builder b = setup.contemplator()
+                        .team(overrides.applyTo(setup.team(maxAgents,
+                                ThreadLocalRandom.current().nextLong(1, 1L << 30))))
+                        .voting(voting)
+                        .deliberation(deliberation)
+                        .stoppingRule(rule)
+                        .budget(perRequest);
+                return (aggregator == null ? b : b.aggregator(aggregator)).build();
+            };
             String upstream = config.kind() == EngineOptions.Kind.EMBEDDED ? EMBEDDED_MODEL : config.model();
             SamplingParameters defaults = SamplingParameters.builder().temperature(setup.temperature())
                     .maxTokens(setup.maxTokens()).build();
@@ -202,8 +219,8 @@ final class ServeCommand implements Callable<Integer> {
         out.println("  engine   " + setup.description());
         out.println("  models   contemplate (" + agents + " agents), contemplate-N (N <= " + maxAgents
                 + "), contemplate-auto, contemplate-fast; " + upstream + " (one plain generation)");
-        out.println("  voting   " + voting.name() + ", stop " + rule.name() + ", deadline "
-                + Durations.format(deadline));
+        out.println("  voting   " + voting.name() + ", stop " + rule.name() + ", protocol " + protocol.strip()
+                + ", deadline " + Durations.format(deadline));
         out.println("  limits   " + maxConcurrent + " completions at once, " + maxQueued + " waiting; "
                 + (apiKeyEnv == null ? "no API key" : "API key from $" + apiKeyEnv));
         out.println("Press Ctrl-C to stop.");

@@ -116,12 +116,42 @@ class ServeCommandTest {
     }
 
     @Test
+    void everyCompletionDebatesWhenServeIsGivenAProtocol() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        try (dev.contemplate.inference.langchain4j.testkit.OpenAiTestServer upstream =
+                dev.contemplate.inference.langchain4j.testkit.OpenAiTestServer.replying(body ->
+                        calls.incrementAndGet() == 2 ? "The answer is 8." : "The answer is 7.")) {
+            Serving debating = new Serving("--base-url", upstream.baseUrl(), "--model", "m", "--agents", "3",
+                    "--stop", "fixed", "--vote", "majority", "--protocol", "debate:1");
+            try {
+                assertThat(debating.out()).contains("protocol debate:1");
+                HttpResponse<String> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(debating.baseUrl() + "/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"contemplate\", \"messages\": "
+                                + "[{\"role\": \"user\", \"content\": \"What is 3+4?\"}]}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+                assertThat(new ObjectMapper().readTree(reply.body()).path("contemplate").path("answer").asText())
+                        .isEqualTo("7");
+                // three first answers (7, 8, 7), then a debate round in which each agent read the others'
+                assertThat(upstream.exchanges()).hasSize(6);
+                assertThat(upstream.exchanges().get(5).prompt()).contains("<candidate id=\"1\" nonce=\"");
+            } finally {
+                assertThat(debating.stop()).isZero();
+            }
+        }
+    }
+
+    @Test
     void badOptionsAreUsageErrors() throws Exception {
         assertUsage(Cli.run("serve", "--engine", "simulated"), "virtual clock");
         assertUsage(Cli.run("serve", "--api-key-env", "NO_SUCH_VARIABLE_123"), "NO_SUCH_VARIABLE_123");
         assertUsage(Cli.run("serve", "--agents", "9", "--max-agents", "8"), "--agents");
         assertUsage(Cli.run("serve", "--port", "70000"), "70000");
         assertUsage(Cli.run("serve", "--stop", "never"), "never");
+        assertUsage(Cli.run("serve", "--protocol", "debate:2"), "--protocol debate:2 needs a chat model");
+        assertUsage(Cli.run("serve", "--protocol", "parley"), "unknown protocol 'parley'");
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             assertUsage(Cli.run("serve", "--port", Integer.toString(taken.getLocalPort())),
                     "127.0.0.1:" + taken.getLocalPort());
