@@ -27,6 +27,11 @@ public sealed interface AgentOutcome {
     /** Returns the lifecycle status: FINISHED, CANCELLED, FAILED, NOT_STARTED or SHED. */
     Status status();
 
+    /** Returns whether the agent's generation was started: not {@code NOT_STARTED} and not {@code SHED}. */
+    default boolean started() {
+        return status() != Status.NOT_STARTED && status() != Status.SHED;
+    }
+
     /** Coarse status of an agent. */
     enum Status {
         /** Finished with a text (with or without an extractable answer). */

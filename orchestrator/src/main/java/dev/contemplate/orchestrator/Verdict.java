@@ -82,7 +82,7 @@ public record Verdict(String question, Mode mode, Answer answer, String text, do
 
     /** Returns how many agents were started (not those never started, nor those shed by a guard). */
     public long started() {
-        return agents.size() - count(AgentOutcome.Status.NOT_STARTED) - count(AgentOutcome.Status.SHED);
+        return agents.stream().filter(AgentOutcome::started).count();
     }
 
     /** Returns the tokens spent by judge, synthesis and verifier calls: {@code tokens().aggregation()}. */

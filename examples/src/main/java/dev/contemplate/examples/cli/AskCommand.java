@@ -170,8 +170,7 @@ final class AskCommand implements Callable<Integer> {
     static String describeFailure(ContemplationException e, EngineSetup setup) {
         String prefix = setup.simulated() ? "no answer (simulated engine): " : "no answer: ";
         if (e instanceof ContemplationTimeoutException t) {
-            long started = t.agents().stream().filter(a -> a.status() != AgentOutcome.Status.NOT_STARTED
-                    && a.status() != AgentOutcome.Status.SHED).count();
+            long started = t.agents().stream().filter(AgentOutcome::started).count();
             return prefix + "no agent answered within the budget of " + Durations.format(t.deadline()) + " ("
                     + started + " started; try a larger --budget)";
         }
@@ -355,8 +354,7 @@ final class AskCommand implements Callable<Integer> {
                 steps.add(r.step());
                 last = r.round();
             }
-            if (r.outcome().status() != AgentOutcome.Status.NOT_STARTED
-                    && r.outcome().status() != AgentOutcome.Status.SHED) {
+            if (r.outcome().started()) {
                 calls++;
             }
         }

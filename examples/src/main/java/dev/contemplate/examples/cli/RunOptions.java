@@ -251,12 +251,22 @@ final class RunOptions {
      * @throws CliException a usage error naming the protocol and the engines that can run it
      */
     static void checkProtocol(Settings settings, EngineOptions.Config config) {
-        Deliberation later = settings.protocols().stream().filter(p -> !(p instanceof Deliberation.Independent))
-                .findFirst().orElse(null);
-        if (config.kind() == EngineOptions.Kind.EMBEDDED && later != null) {
-            throw CliException.usage("--protocol " + later.name() + " needs a chat model: the embedded "
+        for (Deliberation p : settings.protocols()) {
+            requireChatModel(p, config, "--engine openai (an OpenAI-compatible server) or --engine simulated");
+        }
+    }
+
+    /**
+     * Refuses {@code protocol} beyond independent on the embedded demo model.
+     *
+     * @param use the engines to suggest instead, e.g. {@code --base-url (an OpenAI-compatible server)}
+     * @throws CliException a usage error naming the protocol and {@code use}
+     */
+    static void requireChatModel(Deliberation protocol, EngineOptions.Config config, String use) {
+        if (config.kind() == EngineOptions.Kind.EMBEDDED && !(protocol instanceof Deliberation.Independent)) {
+            throw CliException.usage("--protocol " + protocol.name() + " needs a chat model: the embedded "
                     + "demo model reads only arithmetic questions such as 54+39-25+73, not other agents' answers; use "
-                    + "--engine openai (an OpenAI-compatible server) or --engine simulated");
+                    + use);
         }
     }
 

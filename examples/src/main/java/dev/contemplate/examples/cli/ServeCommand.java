@@ -152,11 +152,7 @@ final class ServeCommand implements Callable<Integer> {
             throw CliException.usage("serve answers in real time; the simulated engine runs on a virtual clock: use "
                     + "--engine embedded or openai");
         }
-        if (config.kind() == EngineOptions.Kind.EMBEDDED && !(deliberation instanceof Deliberation.Independent)) {
-            throw CliException.usage("--protocol " + deliberation.name() + " needs a chat model: the embedded demo "
-                    + "model reads only arithmetic questions such as 54+39-25+73, not other agents' answers; use "
-                    + "--base-url (an OpenAI-compatible server)");
-        }
+        RunOptions.requireChatModel(deliberation, config, "--base-url (an OpenAI-compatible server)");
         String voteSpec = vote != null ? vote : config.kind() == EngineOptions.Kind.EMBEDDED ? "majority" : "semantic";
         Voting voting = parse(() -> Votings.parse(voteSpec, extractor));
         // the openai engine's connections: every agent of every running contemplation at once, within reason

@@ -60,7 +60,7 @@ final class Aggregation implements AggregationContext {
     private final VerdictFactory verdicts;
     private final Instrumentation.Run probe;
     private final Function<InferenceEngine, EngineGuard> guards;
-    private TokenUsage spent = TokenUsage.ZERO;
+    /** What the calls spent, by engine name; their sum is the aggregation's spend. */
     private final Map<String, TokenUsage> spentByEngine = new LinkedHashMap<>();
     private volatile @Nullable FluxSink<ContemplationEvent> sink;
     /** Set when the verdict is emitted: events of calls still being cancelled after it are dropped. */
@@ -141,7 +141,7 @@ final class Aggregation implements AggregationContext {
     }
 
     private synchronized TokenUsage spent() {
-        return spent;
+        return spentByEngine.values().stream().reduce(TokenUsage.ZERO, TokenUsage::plus);
     }
 
     private synchronized Map<String, TokenUsage> spentByEngine() {
@@ -149,7 +149,6 @@ final class Aggregation implements AggregationContext {
     }
 
     private synchronized void spend(String engineName, TokenUsage usage) {
-        spent = spent.plus(usage);
         if (usage.totalTokens() > 0) {
             spentByEngine.merge(engineName, usage, TokenUsage::plus);
         }

@@ -437,7 +437,7 @@ final class ContemplationRun {
         r.running.clear();
         rounds.add(r);
         current = null;
-        Tally standing = Tally.of(standingBallots().stream().map(Ballot::vote).toList());
+        List<Ballot> standing = standingBallots();
         boolean unanimous = r.votes() && r.tally.answered() == r.round.turns().size()
                 && r.tally.distinctAnswers() == 1;
         results.add(new RoundResult(r.round.number(), r.round.step(), r.candidates, leader(standing), unanimous,
@@ -484,10 +484,13 @@ final class ContemplationRun {
         return standing().stream().map(Standing::ballot).toList();
     }
 
-    /** Returns the candidate that stands for the vote's leading answer over {@code tally}, if any. */
-    private Optional<Candidate> leader(Tally tally) {
-        List<Ballot> ballots = inTeamOrder(standingBallots());
-        Decision d = counter.decide(ballots, tally);
+    /**
+     * Returns the candidate that stands for the vote's leading answer over the standing ballots (in the order they
+     * were cast, as their tally counts them), if any.
+     */
+    private Optional<Candidate> leader(List<Ballot> cast) {
+        List<Ballot> ballots = inTeamOrder(cast);
+        Decision d = counter.decide(ballots, Tally.of(cast.stream().map(Ballot::vote).toList()));
         if (d.answer().isEmpty()) {
             return Optional.empty();
         }

@@ -71,7 +71,7 @@ public final class CellStats {
             agentOutcomes = verdict.runs().stream().map(AgentRun::outcome).toList();
         }
         for (AgentOutcome a : agentOutcomes) {
-            if (a.status() != AgentOutcome.Status.NOT_STARTED && a.status() != AgentOutcome.Status.SHED) {
+            if (a.started()) {
                 started++;
             }
             if (a.status() == AgentOutcome.Status.CANCELLED) {
