@@ -27,4 +27,14 @@ package dev.contemplate.inference.onnx;
 public record EngineStats(int liveRows, int liveSequences, int queuedRequests, long steps, long prefills,
         long admitted, long completed, long cancelled, long failed, long forks, long generatedTokens, long rowSteps, long decodeNanos,
         long prefillNanos, long cacheCopyNanos, long hostNanos, long windowChanges) {
+
+    /** Returns the counters of two decoding loops of one engine added together, field by field. */
+    EngineStats plus(EngineStats s) {
+        return new EngineStats(liveRows + s.liveRows, liveSequences + s.liveSequences,
+                queuedRequests + s.queuedRequests, steps + s.steps, prefills + s.prefills, admitted + s.admitted,
+                completed + s.completed, cancelled + s.cancelled, failed + s.failed, forks + s.forks,
+                generatedTokens + s.generatedTokens, rowSteps + s.rowSteps, decodeNanos + s.decodeNanos,
+                prefillNanos + s.prefillNanos, cacheCopyNanos + s.cacheCopyNanos, hostNanos + s.hostNanos,
+                windowChanges + s.windowChanges);
+    }
 }

@@ -161,19 +161,9 @@ public final class OnnxEngine implements InferenceEngine {
 
     /** Returns the engine's counters: live rows, steps, admitted, cancelled, time split. */
     public EngineStats stats() {
-        if (loops.length == 1) {
-            return loops[0].stats();
-        }
         EngineStats t = loops[0].stats();
         for (int i = 1; i < loops.length; i++) {
-            EngineStats s = loops[i].stats();
-            t = new EngineStats(t.liveRows() + s.liveRows(), t.liveSequences() + s.liveSequences(),
-                    t.queuedRequests() + s.queuedRequests(), t.steps() + s.steps(), t.prefills() + s.prefills(),
-                    t.admitted() + s.admitted(), t.completed() + s.completed(), t.cancelled() + s.cancelled(),
-                    t.failed() + s.failed(), t.forks() + s.forks(), t.generatedTokens() + s.generatedTokens(),
-                    t.rowSteps() + s.rowSteps(), t.decodeNanos() + s.decodeNanos(),
-                    t.prefillNanos() + s.prefillNanos(), t.cacheCopyNanos() + s.cacheCopyNanos(),
-                    t.hostNanos() + s.hostNanos(), t.windowChanges() + s.windowChanges());
+            t = t.plus(loops[i].stats());
         }
         return t;
     }
